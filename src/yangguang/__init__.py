@@ -1,0 +1,1 @@
+"""Yangguang 阳光政务: openness and service platform for local government."""

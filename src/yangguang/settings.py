@@ -1,0 +1,243 @@
+"""The one settings module. Everything that differs between machines comes from the environment,
+parsed strictly: a value we cannot understand stops the process instead of becoming a default."""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("YANGGUANG_HOME", Path.cwd())).resolve()
+VAR_DIR = PROJECT_DIR / "var"
+
+# Known only so that it can be refused outside debug mode.
+DEMO_SECRET_KEY = "yangguang-demo-secret-key-do-not-use-in-production"
+DEMO_AUDIT_KEY = "00" * 32
+DEMO_PII_KEY = "11" * 16
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("true", "1", "yes", "on"):
+        return True
+    if raw.lower() in ("false", "0", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"环境变量 {name} 只能是 true 或 false，收到 {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 {name} 必须是整数，收到 {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"环境变量 {name} 不得小于 {minimum}，收到 {value}")
+    return value
+
+
+def env_hex_key(name: str, demo: str, nbytes: int) -> bytes:
+    raw = os.environ.get(name, "")
+    if not raw:
+        if not DEBUG:
+            raise ImproperlyConfigured(f"生产模式必须设置环境变量 {name}（{nbytes} 字节的十六进制密钥）")
+        raw = demo
+    try:
+        key = bytes.fromhex(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 {name} 必须是十六进制字符串") from None
+    if len(key) != nbytes:
+        raise ImproperlyConfigured(f"环境变量 {name} 必须是 {nbytes} 字节（{nbytes * 2} 个十六进制字符）")
+    if not DEBUG and raw == demo:
+        raise ImproperlyConfigured(f"环境变量 {name} 不能使用演示密钥")
+    return key
+
+
+def parse_database_url(url: str) -> dict:
+    parts = urlsplit(url)
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    if parts.scheme == "sqlite":
+        # sqlite:///relative/path or sqlite:////absolute/path
+        path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
+        if not path:
+            raise ImproperlyConfigured("DATABASE_URL 缺少 SQLite 数据库文件路径")
+        return sqlite_database(Path(path))
+    if parts.scheme in ("postgres", "postgresql"):
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured("DATABASE_URL 缺少 PostgreSQL 数据库名")
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": env_int("YANGGUANG_CONN_MAX_AGE", 600, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise ImproperlyConfigured(f"DATABASE_URL 只支持 sqlite:// 与 postgres://，收到 {parts.scheme or url!r}")
+
+
+def sqlite_database(path: Path) -> dict:
+    if not path.is_absolute():
+        path = PROJECT_DIR / path
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "CONN_MAX_AGE": env_int("YANGGUANG_CONN_MAX_AGE", 600, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {
+            # Writers take the lock when the transaction begins and queue behind each other
+            # (busy timeout) instead of failing half-way with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        },
+        # A file, not shared-cache memory: the concurrency tests need real separate connections.
+        "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
+    }
+
+
+DEBUG = env_bool("YANGGUANG_DEBUG", False)
+SECRET_KEY = os.environ.get("YANGGUANG_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("生产模式必须设置环境变量 YANGGUANG_SECRET_KEY")
+    SECRET_KEY = DEMO_SECRET_KEY
+if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
+    raise ImproperlyConfigured("关闭调试模式时不能使用演示密钥 YANGGUANG_SECRET_KEY，请生成新的密钥")
+
+# HMAC-SM3 key that chains the audit trail, and the SM4 key for personal data.
+AUDIT_HMAC_KEY = env_hex_key("YANGGUANG_AUDIT_KEY", DEMO_AUDIT_KEY, 32)
+PII_KEY = env_hex_key("YANGGUANG_PII_KEY", DEMO_PII_KEY, 16)
+
+ALLOWED_HOSTS = [h for h in os.environ.get("YANGGUANG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("YANGGUANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "yangguang.core",
+    "yangguang.portal",
+    "yangguang.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "yangguang.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yangguang.core.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "yangguang.urls"
+WSGI_APPLICATION = "yangguang.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": parse_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("DATABASE_URL")
+    else sqlite_database(VAR_DIR / "yangguang.sqlite3")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "yangguang.core.passwords.CharacterClassValidator"},
+]
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:staff-home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# 等保2.0 第三级: lock an account after repeated failures, end idle sessions.
+AXES_FAILURE_LIMIT = env_int("YANGGUANG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("YANGGUANG_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60
+# Per account, not per address: a service hall sits behind one NAT address, and locking it would
+# lock every clerk in the building (hence axes.W006 is silenced below).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+SESSION_COOKIE_AGE = env_int("YANGGUANG_SESSION_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("YANGGUANG_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# The trail is never pruned by the platform; this is the floor any archiving job must respect.
+AUDIT_RETENTION_DAYS = env_int("YANGGUANG_AUDIT_RETENTION_DAYS", 180, minimum=180)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = VAR_DIR / "media"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
