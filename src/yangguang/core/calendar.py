@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from yangguang.core import audit
 from yangguang.core.models import CalendarDay, CalendarRevision, CalendarYear
@@ -36,12 +36,11 @@ KIND_ALIASES = {
     "上班": CalendarDay.Kind.WORKDAY,
 }
 
-_cache: tuple[int, WorkCalendar] | None = None
+_cache: tuple[str, WorkCalendar] | None = None
 
 
-def current_revision() -> int:
-    row = CalendarRevision.objects.filter(pk=1).values_list("revision", flat=True).first()
-    return row or 0
+def current_revision() -> str:
+    return CalendarRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
 def get_calendar() -> WorkCalendar:
@@ -92,9 +91,11 @@ def registered_recomputers() -> dict[str, Recomputer]:
 
 
 def _after_change(*, actor, since: date, reason: str) -> dict[str, int]:
-    CalendarRevision.objects.get_or_create(pk=1)
-    CalendarRevision.objects.filter(pk=1).update(revision=F("revision") + 1)
+    global _cache
+    token = uuid.uuid4().hex
+    CalendarRevision.objects.update_or_create(pk=1, defaults={"token": token})
     calendar = build_calendar()
+    _cache = (token, calendar)
     changed = {}
     for name, fn in sorted(_recomputers.items()):
         changed[name] = fn(calendar=calendar, since=since)

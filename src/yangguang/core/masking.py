@@ -40,7 +40,7 @@ def mask_address(value: str) -> str:
     """Keep the first six characters (province/city/district level), hide the rest."""
     if not value:
         return ""
-    keep = min(6, max(1, len(value) // 3))
+    keep = 6 if len(value) > 9 else max(1, len(value) // 2)
     return value[:keep] + "*" * 6
 
 

@@ -80,9 +80,23 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        if self.pk and self.parent_id:
+            parent_path = Organisation.objects.filter(pk=self.parent_id).values_list("path", flat=True).first() or ""
+            old_path = Organisation.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
+            if old_path and parent_path.startswith(old_path):
+                raise ValidationError({"parent": "上级机构不能是本机构或其下级机构"})
+
     def save(self, *args, **kwargs):
+        old_path = Organisation.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
         self.path = (self.parent.path if self.parent_id else "/") + self.code + "/"
         super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moved or renamed: every descendant's path starts with the new prefix.
+            moved = list(Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk))
+            for org in moved:
+                org.path = self.path + org.path[len(old_path):]
+            Organisation.objects.bulk_update(moved, ["path"])
 
     @property
     def depth(self) -> int:
@@ -230,9 +244,11 @@ class CalendarDay(models.Model):
 
 
 class CalendarRevision(models.Model):
-    """One row whose counter moves on every calendar change, so every process notices."""
+    """One row whose token changes on every calendar change, so every process notices. A random
+    token rather than a counter: a rolled-back change must never leave a process holding a
+    calendar under a revision number that a later, different change will reuse."""
 
-    revision = models.PositiveBigIntegerField(default=0)
+    token = models.CharField(max_length=32, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "日历版本"

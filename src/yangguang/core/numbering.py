@@ -10,6 +10,7 @@ import string
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from yangguang.core.models import NumberingRule, NumberSequence, Organisation
 
@@ -40,7 +41,7 @@ def format_number(template: str, *, org: str, year: int, seq: int, kind: str) ->
 def template_for(organisation: Organisation, kind: str) -> str:
     rules = {
         r.organisation_id: r.template
-        for r in NumberingRule.objects.filter(kind=kind, organisation__in=[organisation.pk, None])
+        for r in NumberingRule.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True), kind=kind)
     }
     return rules.get(organisation.pk) or rules.get(None) or DEFAULT_TEMPLATE
 

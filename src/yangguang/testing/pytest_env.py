@@ -12,4 +12,13 @@ os.environ.setdefault("YANGGUANG_AUDIT_KEY", "a5" * 32)
 os.environ.setdefault("YANGGUANG_PII_KEY", "5a" * 16)
 os.environ.setdefault("YANGGUANG_DEBUG", "false")
 os.environ.setdefault("YANGGUANG_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-(Path(os.environ.get("YANGGUANG_HOME", Path.cwd())) / "var").mkdir(exist_ok=True)
+(Path(os.environ.get("YANGGUANG_HOME", Path.cwd())) / "var" / "static").mkdir(parents=True, exist_ok=True)
+
+
+def pytest_unconfigure(config):
+    """pytest-django removes the SQLite test database but not its WAL side files."""
+    var = Path(os.environ.get("YANGGUANG_HOME", Path.cwd())) / "var"
+    for suffix in ("-wal", "-shm"):
+        leftover = var / f"test-{os.getpid()}.sqlite3{suffix}"
+        if leftover.exists():
+            leftover.unlink()
