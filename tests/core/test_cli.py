@@ -20,9 +20,11 @@ def cli_env(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{home / 'cli.sqlite3'}",
         "YANGGUANG_HOME": str(home),
     }
-    run = lambda *args: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "yangguang", *args], env=env, capture_output=True, text=True, timeout=120
-    )
+    def run(*args, stdin=""):
+        return subprocess.run(
+            [sys.executable, "-m", "yangguang", *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+        )
+
     result = run("demo", "--no-serve")
     assert result.returncode == 0, result.stderr
     return run
@@ -100,3 +102,31 @@ def test_settings_refuse_the_demo_secret_key_without_debug(tmp_path):
     env.update(YANGGUANG_DEBUG="false")
     result = subprocess.run([sys.executable, "-m", "yangguang", "check"], env=env, capture_output=True, text=True)
     assert result.returncode == 2 and "YANGGUANG_SECRET_KEY" in result.stderr
+
+
+def test_user_create_for_the_first_administrators(cli_env):
+    args = ["user", "create", "boss", "--full-name", "首任管理员", "--org", "SLS", "--role", "audit_admin", "--password-stdin"]
+    weak = cli_env(*args, stdin="password\n")
+    assert weak.returncode == 2 and "密码" in weak.stderr
+    assert cli_env(*args[:6], "NOPE", *args[7:], stdin="Strong@Pass2026\n").stderr.strip().endswith("找不到机构编码 NOPE")
+    created = cli_env(*args, stdin="Strong@Pass2026\n")
+    assert created.returncode == 0, created.stderr
+    assert "审计管理员" in created.stdout
+    assert cli_env(*args, stdin="Strong@Pass2026\n").returncode == 2  # already exists
+
+
+def test_token_create_prints_the_key_once(cli_env):
+    result = cli_env("token", "create", "chuangkou", "--name", "测试对接", "--days", "30")
+    assert result.returncode == 0
+    assert result.stdout.startswith("yg_") and "请立即妥善保存" in result.stderr
+    assert cli_env("token", "create", "nobody", "--name", "x").returncode == 2
+
+
+def test_org_add(cli_env):
+    created = cli_env("org", "add", "NEWDEPT", "示例市新设局", "--kind", "department", "--parent", "SLS")
+    assert created.returncode == 0, created.stderr
+    rows = {r["code"]: r for r in json.loads(cli_env("org", "list", "--format", "json").stdout)}
+    assert rows["NEWDEPT"]["parent"] == "SLS"
+    assert "已存在" in cli_env("org", "add", "NEWDEPT", "重复", "--kind", "department").stderr
+    assert cli_env("org", "add", "X", "坏编码", "--kind", "department", "--parent", "NOPE").returncode == 2
+    assert cli_env("org", "add", "bad code!", "坏编码", "--kind", "department").returncode == 2

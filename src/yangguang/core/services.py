@@ -16,6 +16,19 @@ from yangguang.core.selectors import has_role
 TOKEN_PREFIX = "yg_"
 
 
+def organisation_create(
+    *, actor, code: str, name: str, kind: str, parent: Organisation | None = None, region=None
+) -> Organisation:
+    org = Organisation(code=code, name=name, kind=kind, parent=parent, region=region)
+    if Organisation.objects.filter(code=code).exists():
+        raise ValidationError({"code": f"机构编码 {code} 已存在"})
+    org.full_clean()
+    with audit.action(actor=actor, action="organisation.create", object_type="core.organisation", object_repr=name):
+        org.save()
+        audit.record(actor=actor, action="organisation.create", target=org, after={"code": code, "kind": kind})
+    return org
+
+
 def user_create(
     *,
     actor,

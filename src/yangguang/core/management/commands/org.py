@@ -1,7 +1,10 @@
 import json
 
 from yangguang.core.cli import Command as BaseCommand
+from yangguang.core.cli import fail
+from yangguang.core.models import Organisation
 from yangguang.core.selectors import organisation_list
+from yangguang.core.services import organisation_create
 
 
 class Command(BaseCommand):
@@ -12,8 +15,25 @@ class Command(BaseCommand):
         lst = sub.add_parser("list", help="列出全部机构")
         lst.add_argument("--format", choices=["text", "json"], default="text")
         lst.add_argument("--kind", default=None, help="只列出某一类型，如 department")
+        add = sub.add_parser("add", help="新建机构（建立第一批机构时使用；之后由系统管理员在后台维护）")
+        add.add_argument("code")
+        add.add_argument("name")
+        add.add_argument("--kind", required=True, choices=Organisation.Kind.values)
+        add.add_argument("--parent", default=None, help="上级机构编码")
 
-    def handle(self, *args, action, format, kind, **options):
+    def handle(self, *args, action, **options):
+        getattr(self, f"do_{action}")(**options)
+
+    def do_add(self, *, code, name, kind, parent, **_):
+        parent_org = None
+        if parent:
+            parent_org = Organisation.objects.filter(code=parent).first()
+            if parent_org is None:
+                raise fail(f"parent：找不到上级机构编码 {parent}")
+        org = organisation_create(actor=None, code=code, name=name, kind=kind, parent=parent_org)
+        self.stdout.write(f"已新建机构 {org.code} {org.name}")
+
+    def do_list(self, *, format, kind, **_):
         orgs = organisation_list()
         if kind:
             orgs = orgs.filter(kind=kind)
