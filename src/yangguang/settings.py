@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "yangguang.core",
+    "yangguang.disclosure",
     "yangguang.portal",
     "yangguang.api",
 ]
@@ -233,7 +234,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("YANGGUANG_MEDIA_ROOT", VAR_DIR / "media"))
+# Attachments are limited in core.attachments; this only stops absurd request bodies early.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("yangguang.disclosure.urls")),
     path("", include("yangguang.portal.urls")),
 ]
 

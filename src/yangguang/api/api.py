@@ -60,6 +60,9 @@ def _not_found(request, exc):
     return api.create_response(request, {"detail": "未找到"}, status=404)
 
 
+api.add_router("/disclosure/", "yangguang.disclosure.api.router")
+
+
 class WorkdayAddQuery(Schema):
     start: date = Field(description="起始日期（不计入），YYYY-MM-DD")
     n: int = Field(ge=-10000, le=10000, description="工作日数")

@@ -359,3 +359,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class Attachment(models.Model):
+    """An uploaded file, identified by its SHA-256 so a published document can be checked later."""
+
+    file = models.FileField("文件", upload_to="attachments/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(User, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.original_name

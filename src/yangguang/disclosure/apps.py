@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DisclosureConfig(AppConfig):
+    name = "yangguang.disclosure"
+    label = "disclosure"
+    verbose_name = "主动公开"
+
+    def ready(self) -> None:
+        from yangguang.disclosure import services  # noqa: F401  (registers the deadline recomputer)
