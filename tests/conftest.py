@@ -31,6 +31,16 @@ def make_org(code, name, kind, parent=None) -> Organisation:
     return org
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow (a third of a second here); tests that are not about hashing
+    use a fast hasher. test_accounts checks that production uses Argon2."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
 @pytest.fixture
 def world(db) -> World:
     K = Organisation.Kind

@@ -23,8 +23,12 @@ def test_password_complexity(password, ok):
             validate_password(password)
 
 
-def test_passwords_are_hashed_with_argon2(clerk):
-    assert clerk.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(settings, world):
+    from yangguang import settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    assert make_person("hashed", Role.WINDOW_CLERK, world.centre).password.startswith("argon2")
 
 
 def test_lockout_after_five_failures_even_with_the_right_password(client, clerk):

@@ -8,7 +8,11 @@ from yangguang.core.models import Organisation, Role, RoleAssignment, User, Wind
 
 @pytest.fixture(scope="module")
 def demo_city(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    from django.test import override_settings
+
+    from tests.conftest import FAST_HASHERS
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         demo.load()
     yield
     with django_db_blocker.unblock():

@@ -78,12 +78,10 @@ def test_not_found_page_is_chinese_without_details(client):
 def test_server_error_page_is_chinese_without_traceback(client, monkeypatch):
     from yangguang.portal import views
 
-    class Exploding:
-        @property
-        def objects(self):
-            raise RuntimeError("secret internal detail")
+    def explode():
+        raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(views, "Organisation", Exploding())
+    monkeypatch.setattr(views.disclosure_selectors, "portal_organisations", explode)
     client.raise_request_exception = False
     response = client.get("/xxgk/zn/")
     assert response.status_code == 500

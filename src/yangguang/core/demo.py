@@ -64,6 +64,7 @@ class DemoUser:
     organisation: str
     phone: str
     id_number: str
+    role_organisation: str = ""  # where the role applies, when not the person's own organisation
 
 
 DEMO_USERS = [
@@ -80,6 +81,10 @@ DEMO_USERS = [
     DemoUser("shenji", "罗思源", Role.AUDIT_ADMIN, CITY, "13800000011", "990100198611110061"),
     DemoUser("daiban", "刘春梅", Role.WINDOW_CLERK, "YXX-LTZ-01", "13800000012", "990105199112120082"),
     DemoUser("waibu", "赵一帆", Role.WINDOW_CLERK, "QSX", "13800000013", "990106199301130093"),
+    # The city's 政务公开办, in the government office, publishes on behalf of the departments.
+    DemoUser("zwgk", "许嘉宁", Role.DISCLOSURE_OFFICER, "SLS-ZFB", "13800000014", "990100199402140024", CITY),
+    DemoUser("zwgkbm", "唐启明", Role.CONFIDENTIALITY_REVIEWER, "SLS-ZFB", "13800000015", "990100198103150035", CITY),
+    DemoUser("zwgkld", "袁立群", Role.LEADER, "SLS-ZFB", "13800000016", "990100197504160016", CITY),
 ]
 
 
@@ -170,29 +175,36 @@ def _load_users() -> int:
             actor=None, username=u.username, password=DEMO_PASSWORD, full_name=u.full_name, organisation=org,
             phone=u.phone, id_number=u.id_number,
         )
-        role_grant(actor=None, user=user, organisation=org, role=u.role)
+        scope = Organisation.objects.get(code=u.role_organisation) if u.role_organisation else org
+        role_grant(actor=None, user=user, organisation=scope, role=u.role)
     return len(DEMO_USERS)
 
 
 def logins_table() -> str:
     lines = ["演示账号（密码均为 %s）：" % DEMO_PASSWORD]
     for u in DEMO_USERS:
-        lines.append(f"  {u.username:<10} {u.full_name}  {Role(u.role).label} · {u.organisation}")
+        lines.append(f"  {u.username:<10} {u.full_name}  {Role(u.role).label} · {u.role_organisation or u.organisation}")
     return "\n".join(lines)
 
 
-# Later apps register builders of sample activity (cases, applications, complaints) here; the
-# foundation itself has no history to invent. Each builder is idempotent and returns a count.
-_history_builders: dict[str, callable] = {}
+# Later apps register their demo data here. "setup" builders (catalogues, guides) always run;
+# "history" builders (a year of records, cases, applications) are skipped by --no-history.
+# Each builder is idempotent and returns a count of what it created.
+_builders: dict[str, tuple[bool, callable]] = {}
 
 
-def register_history(label: str):
+def register_demo(label: str, *, history: bool):
     def decorator(fn):
-        _history_builders[label] = fn
+        _builders[label] = (history, fn)
         return fn
 
     return decorator
 
 
-def load_history() -> dict[str, int]:
-    return {label: fn() for label, fn in _history_builders.items()}
+def load_apps(*, history: bool) -> dict[str, int]:
+    results = {}
+    for label, (is_history, fn) in _builders.items():
+        if is_history and not history:
+            continue
+        results[label] = fn()
+    return results

@@ -7,4 +7,4 @@ class DisclosureConfig(AppConfig):
     verbose_name = "主动公开"
 
     def ready(self) -> None:
-        from yangguang.disclosure import services  # noqa: F401  (registers the deadline recomputer)
+        from yangguang.disclosure import demo, services  # noqa: F401  (register the recomputer and demo data)

@@ -73,6 +73,28 @@ def catalogue_node_create(
     return node
 
 
+NODE_FIELDS = {"name", "description", "scope", "channels", "responsible_unit", "update_frequency", "sort_order"}
+
+
+def catalogue_node_update(*, actor, node: CatalogueNode, **changes) -> CatalogueNode:
+    """Change a category or item. Records already filed under an item keep their own scope: a
+    record's scope is fixed when it is drafted and reviewed."""
+    if actor is not None:
+        _require(actor, node.organisation, Role.DISCLOSURE_OFFICER)
+    unknown = set(changes) - NODE_FIELDS
+    if unknown:
+        raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    with audit.action(actor=actor, action="catalogue.update", target=node):
+        locked = CatalogueNode.objects.select_for_update().get(pk=node.pk)
+        before = {k: getattr(locked, k) for k in changes}
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        locked.full_clean()
+        locked.save()
+        audit.record(actor=actor, action="catalogue.update", target=locked, before=before, after=changes)
+    return locked
+
+
 def guide_update(*, actor, organisation: Organisation, **fields) -> Guide:
     if actor is not None:
         _require(actor, organisation, Role.DISCLOSURE_OFFICER)
@@ -165,7 +187,7 @@ def record_create(
             fact_kind=fact_kind, decision_count=decision_count, fee_amount=fee_amount, project=project,
             project_stage=project_stage, created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        record.full_clean(exclude=["attachments"])
+        record.full_clean(exclude=["attachments", "created_by"])
         record.save()
         for name, content in attachments:
             record.attachments.add(attachment_store(actor=actor, name=name, content=content))

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from yangguang.disclosure import views_search
+
+urlpatterns = [
+    path("search", views_search.search, name="search"),
+]

@@ -7,9 +7,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from yangguang.core.models import Organisation, Role, User
+from yangguang.core.models import Role, User
 from yangguang.core.selectors import has_role, organisations_for, staff_roles_summary
 from yangguang.core.services import personal_data_reveal
+from yangguang.disclosure import selectors as disclosure_selectors
 from yangguang.portal.forms import RevealForm
 
 DISCLOSURE_SECTIONS = {
@@ -33,13 +34,13 @@ def disclosure_section(request, section):
     if section not in DISCLOSURE_SECTIONS:
         raise Http404
     title, intro = DISCLOSURE_SECTIONS[section]
-    organisations = Organisation.objects.filter(
-        is_active=True, kind__in=[Organisation.Kind.GOVERNMENT, Organisation.Kind.DEPARTMENT]
-    ).order_by("path")[:200]
     return render(
         request,
         "portal/disclosure_section.html",
-        {"section": section, "title": title, "intro": intro, "organisations": organisations, "sections": DISCLOSURE_SECTIONS},
+        {
+            "section": section, "title": title, "intro": intro, "sections": DISCLOSURE_SECTIONS,
+            "organisations": disclosure_selectors.portal_organisations(),
+        },
     )
 
 
@@ -64,7 +65,11 @@ def healthz(request):
 
 @login_required
 def staff_home(request):
-    return render(request, "portal/staff_home.html", {"assignments": staff_roles_summary(request.user)})
+    assignments = staff_roles_summary(request.user)
+    return render(request, "portal/staff_home.html", {
+        "assignments": assignments,
+        "disclosure_desk": any(a.role in disclosure_selectors.DISCLOSURE_ROLES for a in assignments),
+    })
 
 
 def _users_visible_to(user):

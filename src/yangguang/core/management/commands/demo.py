@@ -30,10 +30,9 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("示例市已存在，跳过载入。")
-        if not no_history:
-            built = demo.load_history()
-            if built:
-                self.stdout.write("已生成示例业务数据：" + "，".join(f"{k} {v}" for k, v in built.items()))
+        built = {k: v for k, v in demo.load_apps(history=not no_history).items() if v}
+        if built:
+            self.stdout.write("已载入示例业务数据：" + "，".join(f"{k} {v}" for k, v in built.items()))
         self.stdout.write(demo.logins_table())
         if no_serve:
             return
