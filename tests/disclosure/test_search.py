@@ -292,6 +292,42 @@ def test_pages(publish):
     assert search.search_records(query="法律援助", per_page=5, page=-1).page == 1
 
 
+def test_only_the_newest_matches_are_ranked_when_there_are_very_many(publish, monkeypatch):
+    monkeypatch.setattr(search, "RESULT_LIMIT", 4)
+    monkeypatch.setattr(search._PostgreSQL, "first_span", 1)  # walk back through many id ranges
+    old_title_hit = publish("法律援助工作规定", formed_on=date(2026, 1, 5))
+    newest = [publish(f"第{n}号公告", body="<p>提供法律援助。</p>", formed_on=date(2026, 2, n + 1)) for n in range(1, 6)]
+    publish("人民调解工作规定")  # newer, but does not match
+    results = search.search_records(query="法律援助", per_page=3)
+    assert (results.total, results.total_exact, results.pages) == (4, False, 2)
+    shown = results.hits + search.search_records(query="法律援助", per_page=3, page=2).hits
+    assert [hit.record for hit in shown] == newest[:0:-1]  # the four newest matches, newest first
+    assert old_title_hit not in [hit.record for hit in shown]
+
+    assert search.search_records(query="法律援助 工作规定").total_exact
+    monkeypatch.setattr(search, "RESULT_LIMIT", 6)
+    everything = search.search_records(query="法律援助")
+    assert everything.total_exact and everything.total == 6
+    assert everything.hits[0].record == old_title_hit  # within the ranked set the title hit is first
+
+
+def test_the_page_says_when_there_are_more(client, publish, monkeypatch):
+    monkeypatch.setattr(search, "RESULT_LIMIT", 2)
+    for n in range(1, 4):
+        publish(f"法律援助案例第{n}号")
+    page = client.get("/search", {"q": "法律援助"}).content.decode()
+    assert "找到超过 2 条" in page
+    api = client.get("/api/v1/disclosure/search", {"q": "法律援助"}).json()
+    assert (api["total"], api["total_exact"], len(api["results"])) == (2, False, 2)
+
+
+def test_filters_with_nothing_to_match(publish, desks):
+    publish("法律援助工作规定")
+    assert found("法律援助", category_name="没有这个分类") == []
+    assert found("法律援助", organisation=desks["county"].organisation) == []
+    assert found("法律援助", year=1999) == []
+
+
 # --- the page ---------------------------------------------------------------------------------------
 
 
@@ -362,6 +398,7 @@ def test_api_search(client, publish, desks):
     assert response.status_code == 200
     assert response.json() == {
         "total": 1,
+        "total_exact": True,
         "page": 1,
         "pages": 1,
         "results": [{
@@ -378,7 +415,7 @@ def test_api_search(client, publish, desks):
     category = desks["justice"].items["部门预算"].parent
     assert client.get(API, {"q": "低保", "category": category.pk}).json()["total"] == 1
     assert client.get(API, {"q": "低保", "year": 2025}).json()["total"] == 0
-    assert client.get(API, {"q": ""}).json() == {"total": 0, "page": 1, "pages": 0, "results": []}
+    assert client.get(API, {"q": ""}).json() == {"total": 0, "total_exact": True, "page": 1, "pages": 0, "results": []}
     assert client.get(API, {"q": "低保", "page": 50}).json()["page"] == 1
 
 

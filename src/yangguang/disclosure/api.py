@@ -37,7 +37,8 @@ class SearchResultOut(Schema):
 
 
 class SearchOut(Schema):
-    total: int
+    total: int = Field(description="匹配条数；total_exact 为 false 时表示超过此数，只列出其中最新的这些条")
+    total_exact: bool
     page: int
     pages: int
     results: list[SearchResultOut]
@@ -61,6 +62,7 @@ def search(request, query: Query[SearchQuery]):
     )
     return {
         "total": results.total,
+        "total_exact": results.total_exact,
         "page": results.page,
         "pages": results.pages,
         "results": [
