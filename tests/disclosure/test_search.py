@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from yangguang.core.models import Role
@@ -309,6 +310,25 @@ def test_only_the_newest_matches_are_ranked_when_there_are_very_many(publish, mo
     everything = search.search_records(query="法律援助")
     assert everything.total_exact and everything.total == 6
     assert everything.hits[0].record == old_title_hit  # within the ranked set the title hit is first
+
+
+@pytest.mark.parametrize("posting_vs_row", [0, 10**9], ids=["range-scan", "rarest-word"])
+def test_both_postgresql_plans_find_the_same(publish, monkeypatch, posting_vs_row):
+    """PostgreSQL picks one of two plans per id range; both must give the same answer (the
+    settings are inert on SQLite, where the test runs all the same)."""
+    monkeypatch.setattr(search._PostgreSQL, "posting_vs_row", posting_vs_row)
+    monkeypatch.setattr(search._PostgreSQL, "first_span", 1)
+    monkeypatch.setattr(search._PostgreSQL, "_stats", None)
+    publish("义务教育阶段学校名单", formed_on=date(2026, 1, 5))
+    publish("关于义务教育的通知", body="<p>学前教育和义务教育。</p>", formed_on=date(2026, 1, 6))
+    publish("教育收费公示", body="<p>义务服务。</p>", formed_on=date(2026, 1, 7))  # 义务 and 教育, not 义务教育's 务教
+    for n in range(3):
+        publish(f"法律援助案例{n}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    assert sorted(found("义务教育")) == ["义务教育阶段学校名单", "关于义务教育的通知"]
+    assert sorted(found("义务 教育")) == ["义务教育阶段学校名单", "关于义务教育的通知", "教育收费公示"]
+    assert found("学前教育 名单") == []
 
 
 def test_the_page_says_when_there_are_more(client, publish, monkeypatch):
