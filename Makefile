@@ -30,8 +30,10 @@ test: $(STAMP)
 browser-test: $(STAMP)
 	$(BIN)/pytest -m browser -p no:cacheprovider
 
+# By hand, not in CI: the search benchmark loads 1,000,000 records into each database (~25 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_workdays.py
+	$(BIN)/python benchmarks/bench_search.py
 
 clean:
 	rm -rf $(VENV) var/test-*.sqlite3*

@@ -5,6 +5,12 @@ FIELD_LABELS = {
     "end": "截止日期",
     "n": "工作日数",
     "date": "日期",
+    "q": "检索词",
+    "org": "发布机构",
+    "category": "信息分类",
+    "year": "生成年度",
+    "page": "页码",
+    "per_page": "每页条数",
 }
 
 MESSAGES = {
