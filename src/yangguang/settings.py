@@ -1,6 +1,7 @@
 """The one settings module. Everything that differs between machines comes from the environment,
 parsed strictly: a value we cannot understand stops the process instead of becoming a default."""
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -133,6 +134,7 @@ INSTALLED_APPS = [
     "axes",
     "yangguang.core",
     "yangguang.disclosure",
+    "yangguang.foi",
     "yangguang.portal",
     "yangguang.api",
 ]
@@ -219,6 +221,18 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The trail is never pruned by the platform; this is the floor any archiving job must respect.
 AUDIT_RETENTION_DAYS = env_int("YANGGUANG_AUDIT_RETENTION_DAYS", 180, minimum=180)
+
+# Applications for disclosure (依申请公开).
+# The staff queue turns yellow when this many working days or fewer remain before the due date.
+FOI_WARNING_WORKDAYS = env_int("YANGGUANG_FOI_WARNING_WORKDAYS", 5, minimum=0)
+# Public submissions per sender (keyed hash of the IP address) per hour; 0 switches the limit off.
+FOI_RATE_LIMIT = env_int("YANGGUANG_FOI_RATE_LIMIT", 10, minimum=0)
+# The information-processing fee standard (信息处理费); the default is 国办函〔2020〕109号. JSON with
+# any of free_count, count_bands [[upto, yuan], …], step_size, step_increment, page_bands, payment_workdays.
+try:
+    FOI_FEE_STANDARD = json.loads(os.environ.get("YANGGUANG_FOI_FEE_STANDARD") or "{}")
+except ValueError:
+    raise ImproperlyConfigured("YANGGUANG_FOI_FEE_STANDARD 不是有效的 JSON") from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -443,7 +443,7 @@ def test_api_bad_input(client, publish, desks):
     publish("低保政策解读", desk="county", item="最低生活保障")
     unknown = client.get(API, {"q": "低保", "org": "NOPE"})
     assert unknown.status_code == 400
-    assert unknown.json()["detail"] == "org：未找到代码为“NOPE”的发布机构"
+    assert unknown.json()["detail"] == "发布机构（org）：未找到代码为“NOPE”的发布机构"
     other_org_category = desks["justice"].items["法律援助"].parent
     wrong = client.get(API, {"q": "低保", "org": "C-A", "category": other_org_category.pk})
     assert wrong.status_code == 400 and "category" in wrong.json()["detail"]

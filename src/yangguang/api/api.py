@@ -12,7 +12,7 @@ from pydantic import Field
 from yangguang.core import calendar
 from yangguang.core.services import api_token_authenticate
 
-from .errors import describe_validation_errors
+from .errors import FIELD_LABELS, describe_validation_errors
 
 
 class TokenAuth(HttpBearer):
@@ -39,10 +39,17 @@ def _validation_error(request, exc):
 
 @api.exception_handler(ValidationError)
 def _domain_validation_error(request, exc):
-    messages = (
-        [f"{k}：{m}" for k, ms in exc.message_dict.items() for m in ms] if hasattr(exc, "error_dict") else exc.messages
-    )
-    return api.create_response(request, {"detail": "；".join(messages)}, status=400)
+    from yangguang.foi.services import RateLimited
+
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": k, "message": f"{FIELD_LABELS[k]}（{k}）：{m}" if k in FIELD_LABELS else f"{k}：{m}"}
+            for k, ms in exc.message_dict.items() for m in ms
+        ]
+    else:
+        errors = [{"field": "", "message": m} for m in exc.messages]
+    status = 429 if isinstance(exc, RateLimited) else 400
+    return api.create_response(request, {"detail": "；".join(e["message"] for e in errors), "errors": errors}, status=status)
 
 
 @api.exception_handler(AuthenticationError)
@@ -61,6 +68,7 @@ def _not_found(request, exc):
 
 
 api.add_router("/disclosure/", "yangguang.disclosure.api.router")
+api.add_router("/foi/", "yangguang.foi.api.router")
 
 
 class WorkdayAddQuery(Schema):

@@ -44,6 +44,14 @@ def mask_address(value: str) -> str:
     return value[:keep] + "*" * 6
 
 
+def mask_email(value: str) -> str:
+    """``zhangsan@example.com`` → ``z*******@example.com``."""
+    if not value:
+        return ""
+    local, at, domain = value.partition("@")
+    return local[:1] + "*" * max(1, len(local) - 1) + at + domain
+
+
 def mask_name(value: str) -> str:
     if not value:
         return ""
@@ -55,10 +63,12 @@ MASKERS = {
     "phone": mask_phone,
     "address": mask_address,
     "name": mask_name,
+    "email": mask_email,
 }
 NORMALISERS = {
     "id_number": normalise_id_number,
     "phone": normalise_phone,
     "address": str.strip,
     "name": str.strip,
+    "email": lambda value: value.strip().lower(),
 }

@@ -38,22 +38,25 @@ def format_number(template: str, *, org: str, year: int, seq: int, kind: str) ->
     return template.format(org=org, year=year, seq=seq, kind=kind)
 
 
-def template_for(organisation: Organisation, kind: str) -> str:
+def template_for(organisation: Organisation, kind: str, default: str = DEFAULT_TEMPLATE) -> str:
     rules = {
         r.organisation_id: r.template
         for r in NumberingRule.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True), kind=kind)
     }
-    return rules.get(organisation.pk) or rules.get(None) or DEFAULT_TEMPLATE
+    return rules.get(organisation.pk) or rules.get(None) or default
 
 
-def next_number(*, organisation: Organisation, kind: str, year: int) -> tuple[int, str]:
-    """Take the next number; returns the sequence value and its formatted form."""
+def next_number(
+    *, organisation: Organisation, kind: str, year: int, default_template: str = DEFAULT_TEMPLATE
+) -> tuple[int, str]:
+    """Take the next number; returns the sequence value and its formatted form. The template is the
+    organisation's numbering rule for ``kind``, else the platform-wide rule, else ``default_template``."""
+    template = template_for(organisation, kind, default_template)  # read before the lock is taken
     with transaction.atomic():
         seq = _locked_sequence(organisation, kind, year)
         value = seq.last_value + 1
         NumberSequence.objects.filter(pk=seq.pk).update(last_value=value)
-        text = format_number(template_for(organisation, kind), org=organisation.code, year=year, seq=value, kind=kind)
-    return value, text
+    return value, format_number(template, org=organisation.code, year=year, seq=value, kind=kind)
 
 
 def _locked_sequence(organisation: Organisation, kind: str, year: int) -> NumberSequence:

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class FoiConfig(AppConfig):
+    name = "yangguang.foi"
+    label = "foi"
+    verbose_name = "依申请公开"
+
+    def ready(self) -> None:
+        from yangguang.foi import services  # noqa: F401  (registers the deadline recomputer)
