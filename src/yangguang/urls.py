@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("yangguang.disclosure.urls")),
+    path("", include("yangguang.foi.urls")),
     path("", include("yangguang.portal.urls")),
 ]
 

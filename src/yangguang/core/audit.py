@@ -92,7 +92,7 @@ def record(
         object_id = object_id or str(target.pk)
         object_repr = object_repr or str(target)[:200]
     actor_id, actor_label = _actor_fields(actor)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # no savepoint: an error here fails the caller
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head, _ = AuditHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS})

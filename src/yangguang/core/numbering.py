@@ -52,7 +52,7 @@ def next_number(
     """Take the next number; returns the sequence value and its formatted form. The template is the
     organisation's numbering rule for ``kind``, else the platform-wide rule, else ``default_template``."""
     template = template_for(organisation, kind, default_template)  # read before the lock is taken
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # no savepoint: nothing here is caught and retried
         seq = _locked_sequence(organisation, kind, year)
         value = seq.last_value + 1
         NumberSequence.objects.filter(pk=seq.pk).update(last_value=value)

@@ -7,4 +7,4 @@ class FoiConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self) -> None:
-        from yangguang.foi import services  # noqa: F401  (registers the deadline recomputer)
+        from yangguang.foi import demo, services  # noqa: F401  (registers the deadline recomputer and demo data)

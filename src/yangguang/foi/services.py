@@ -146,7 +146,8 @@ def warning_date(due_on: date, calendar: WorkCalendar, workdays_before: int) -> 
 def _apply_clock(application: Application, calendar: WorkCalendar | None = None) -> bool:
     """Store the due and warning dates; True when they changed."""
     before = (application.due_on, application.warning_on, application.due_provisional)
-    if application.status == rules.CLOSED or application.received_on is None:
+    # A closed application keeps the due date that applied to it (was it answered in time?).
+    if application.received_on is None:
         application.due_on = application.warning_on = None
         application.due_provisional = False
     else:

@@ -11,6 +11,7 @@ from yangguang.core.models import Role, User
 from yangguang.core.selectors import has_role, organisations_for, staff_roles_summary
 from yangguang.core.services import personal_data_reveal
 from yangguang.disclosure import selectors as disclosure_selectors
+from yangguang.foi.selectors import STAFF_ROLES as FOI_STAFF_ROLES
 from yangguang.portal.forms import RevealForm
 
 DISCLOSURE_SECTIONS = {
@@ -69,6 +70,7 @@ def staff_home(request):
     return render(request, "portal/staff_home.html", {
         "assignments": assignments,
         "disclosure_desk": any(a.role in disclosure_selectors.DISCLOSURE_ROLES for a in assignments),
+        "foi_desk": any(a.role in FOI_STAFF_ROLES for a in assignments),
     })
 
 

@@ -16,5 +16,17 @@
         try { localStorage.setItem("yg-" + mode, on ? "1" : "0"); } catch (e) {}
       });
     });
+    // A form marked data-submit-once is sent once: a double click does not send it twice (the
+    // server also recognises a repeated submission by its hidden submission key).
+    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-sending") === "1") { event.preventDefault(); return; }
+        form.setAttribute("data-sending", "1");
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-disabled", "true"); b.textContent = "正在提交……"; });
+      });
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending]").forEach(function (form) { form.removeAttribute("data-sending"); });
   });
 })();
