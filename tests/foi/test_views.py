@@ -162,3 +162,20 @@ def test_an_edited_template_is_used_for_later_letters_only(client, office):
 @pytest.mark.parametrize("url", ["/ysqgk/", "/ysqgk/apply/", "/ysqgk/progress/"])
 def test_public_pages_render(client, office, url):
     assert client.get(url).status_code == 200
+
+
+def test_notes_assignment_and_reviews_from_the_detail_page(client, office):
+    app = office.register(D("2026-03-02"))
+    client.force_login(office.officer)
+    client.post(f"/staff/ysqgk/{app.pk}/note/", {"body": "申请人来电询问进度"})
+    client.post(f"/staff/ysqgk/{app.pk}/assign/", {"assignee": office.colleague.pk})
+    refused = client.post(f"/staff/ysqgk/{app.pk}/review/", {"kind": "reconsideration", "filed_on": "2026-04-01",
+                                                            "outcome": "upheld"}, follow=True)
+    assert "已审结的请填写审结日期" in refused.content.decode()
+    client.post(f"/staff/ysqgk/{app.pk}/review/", {"kind": "reconsideration", "filed_on": "2026-04-01", "outcome": "pending"})
+    review = app.reviews.get()
+    client.post(f"/staff/ysqgk/{app.pk}/review/{review.pk}/", {"outcome": "corrected", "decided_on": "2026-05-20"})
+    app.refresh_from_db()
+    review.refresh_from_db()
+    assert app.notes.get().body == "申请人来电询问进度" and app.assignee == office.colleague
+    assert (review.outcome, review.decided_on) == ("corrected", D("2026-05-20"))

@@ -290,55 +290,49 @@ def staff_detail(request, pk):
     }, status=status)
 
 
+def _small_post(request, app, form, call, success: str):
+    """The side forms of the detail page: validate, call the service, say what happened, go back."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+            messages.success(request, success)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, "；".join(
+            f"{form.fields[f].label}：{e}" if f in form.fields else e for f, errs in form.errors.items() for e in errs
+        ))
+    return redirect("foi:staff-detail", pk=app.pk)
+
+
 @login_required
 @require_POST
 def staff_assign(request, pk):
     app = _application(request, pk)
-    form = forms.AssignForm(request.POST, officers=selectors.officers_of(app))
-    if form.is_valid():
-        try:
-            services.application_assign(actor=request.user, application=app, assignee=form.cleaned_data["assignee"])
-            messages.success(request, "已分派承办人。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    else:
-        messages.error(request, "承办人无效")
-    return redirect("foi:staff-detail", pk=app.pk)
+    return _small_post(
+        request, app, forms.AssignForm(request.POST, officers=selectors.officers_of(app)),
+        lambda d: services.application_assign(actor=request.user, application=app, assignee=d["assignee"]), "已分派承办人。",
+    )
 
 
 @login_required
 @require_POST
 def staff_note(request, pk):
     app = _application(request, pk)
-    form = forms.NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(actor=request.user, application=app, body=form.cleaned_data["body"])
-            messages.success(request, "已添加内部备注。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("foi:staff-detail", pk=app.pk)
+    return _small_post(
+        request, app, forms.NoteForm(request.POST),
+        lambda d: services.note_add(actor=request.user, application=app, body=d["body"]), "已添加内部备注。",
+    )
 
 
 @login_required
 @require_POST
 def staff_review(request, pk):
     app = _application(request, pk)
-    form = forms.ReviewForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.review_record(actor=request.user, application=app, kind=data["kind"], filed_on=data["filed_on"],
-                                   body=data["body"], case_number=data["case_number"], outcome=data["outcome"],
-                                   decided_on=data["decided_on"], note=data["note"])
-            messages.success(request, "已登记行政复议或行政诉讼。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    else:
-        messages.error(request, "；".join(f"{form.fields[f].label}：{e}" if f in form.fields else e for f, errs in form.errors.items() for e in errs))
-    return redirect("foi:staff-detail", pk=app.pk)
+    return _small_post(request, app, forms.ReviewForm(request.POST), lambda d: services.review_record(
+        actor=request.user, application=app, kind=d["kind"], filed_on=d["filed_on"], body=d["body"],
+        case_number=d["case_number"], outcome=d["outcome"], decided_on=d["decided_on"], note=d["note"],
+    ), "已登记行政复议或行政诉讼。")
 
 
 @login_required
@@ -348,17 +342,9 @@ def staff_review_decide(request, pk, review_pk):
     review = Review.objects.filter(pk=review_pk, application=app).first()
     if review is None:
         raise Http404
-    form = forms.ReviewDecideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_decide(actor=request.user, review=review, outcome=form.cleaned_data["outcome"],
-                                   decided_on=form.cleaned_data["decided_on"])
-            messages.success(request, "已更新复议或诉讼结果。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("foi:staff-detail", pk=app.pk)
+    return _small_post(request, app, forms.ReviewDecideForm(request.POST), lambda d: services.review_decide(
+        actor=request.user, review=review, outcome=d["outcome"], decided_on=d["decided_on"],
+    ), "已更新复议或诉讼结果。")
 
 
 @login_required
