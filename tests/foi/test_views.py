@@ -101,6 +101,7 @@ def test_the_officer_replies_and_downloads_the_letter(client, office):
     ok = client.post(f"/staff/ysqgk/{app.pk}/", {"action": "reply", "result": "withheld.third_party_rights",
                                                   "summary": "所申请信息涉及他人个人隐私。"}, follow=True)
     assert "已答复" in ok.content.decode()
+    assert "提交或登记申请" in ok.content.decode() and "<td>答复</td>" in ok.content.decode()  # the history, in words
     app.refresh_from_db()
     assert app.result == "withheld.third_party_rights" and app.result_article == rules.RESULTS[app.result].article
     letter = Letter.objects.get(application=app)

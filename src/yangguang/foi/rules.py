@@ -138,6 +138,17 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+# How the audit trail's actions read in the application's history.
+HISTORY_LABELS: dict[str, str] = {
+    **{f"foi.application.{key}": label for key, label in ACTION_LABELS.items()},
+    "foi.application.submit": "提交或登记申请",
+    "foi.note.add": "添加内部备注",
+    "foi.review.record": "登记行政复议或行政诉讼",
+    "foi.review.decide": "更新复议或诉讼结果",
+    "foi.import": "从原系统导入",
+}
+
+
 def transition_error(action: str, status: str) -> str:
     allowed, _ = TRANSITIONS[action]
     if status in allowed:

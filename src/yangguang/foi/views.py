@@ -283,11 +283,18 @@ def staff_detail(request, pk):
         "app": app, "clock": services.clock_for(app), "light": _light(app), "actions": actions,
         "is_officer": is_officer,
         "earlier": selectors.earlier_applications(app).select_related("organisation")[:20],
-        "history": selectors.history(app),
+        "history": _labelled(selectors.history(app)),
         "assign_form": forms.AssignForm(officers=selectors.officers_of(app), initial={"assignee": app.assignee_id}),
         "note_form": forms.NoteForm(), "review_form": forms.ReviewForm(), "decide_form": forms.ReviewDecideForm(),
         "fee": getattr(app, "fee", None),
     }, status=status)
+
+
+def _labelled(events):
+    events = list(events)
+    for event in events:
+        event.label = rules.HISTORY_LABELS.get(event.action, event.action)
+    return events
 
 
 def _small_post(request, app, form, call, success: str):
