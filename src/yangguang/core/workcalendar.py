@@ -68,7 +68,7 @@ class WorkCalendar:
     A date listed in both is a workday: an adjusted workday overrides anything else.
     """
 
-    __slots__ = ("years", "_special", "_lo", "_hi", "_ordinals", "_gap_years", "_through_index", "_fast")
+    __slots__ = ("years", "_special", "_special_sorted", "_special_dates", "_lo", "_hi", "_ordinals", "_gap_years", "_through_index", "_fast")
 
     def __init__(
         self,
@@ -84,6 +84,9 @@ class WorkCalendar:
         for d, name in _named(workdays):
             special[d] = SpecialDay(d, WORKDAY, name)
         self._special = special
+        # Sorted once, so listing the special days of a period is two bisections.
+        self._special_sorted = sorted((s for s in special.values() if s.date.year in self.years), key=lambda s: s.date)
+        self._special_dates = [s.date for s in self._special_sorted]
         if not self.years:
             self._lo = self._hi = 0
             self._ordinals: list[int] = []
@@ -216,10 +219,7 @@ class WorkCalendar:
     def special_days_between(self, start: date, end: date) -> list[SpecialDay]:
         """Configured holidays and adjusted workdays strictly after ``start`` up to ``end``:
         what a person needs to see to check a deadline by hand."""
-        return sorted(
-            (s for s in self._special.values() if start < s.date <= end and s.date.year in self.years),
-            key=lambda s: s.date,
-        )
+        return self._special_sorted[bisect_right(self._special_dates, start):bisect_right(self._special_dates, end)]
 
 
 def _named(days: Mapping[date, str] | Iterable[date]) -> Iterable[tuple[date, str]]:
