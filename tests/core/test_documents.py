@@ -241,3 +241,16 @@ def test_signature_and_date_spacing_follows_gbt9704(signature, date_, spaces):
 def test_dates_have_no_leading_zeros():
     assert chinese_date(date(2026, 1, 5)) == "2026年1月5日"
     assert chinese_date(date(2026, 11, 26)) == "2026年11月26日"
+
+
+def test_only_the_title_is_drawn_heavy():
+    """The title's stroked text mode must not leak into the body (it would print bold)."""
+    import zlib
+
+    pdf = render_pdf(OfficialDocument(title="告知书", paragraphs=("正文第一段。", "正文第二段。"), signature="某局",
+                                      signed_on=date(2026, 1, 1)))
+    content = b"".join(
+        zlib.decompress(s) for s in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S) if s[:1] == b"x"
+    )
+    outside_saved_states = re.sub(rb"\nq\n.*?\nQ\n", b"\n", b"\n" + content, flags=re.S)
+    assert b"2 Tr" in content and b"2 Tr" not in outside_saved_states

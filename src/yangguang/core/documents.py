@@ -304,12 +304,18 @@ class _Typesetter:
         for line in self._lines(_plain(text), size, align, first_indent, right_inset, tracking):
             self.room_for(leading)  # may run the footer, which changes the font: set it after
             self.pdf.set_font(_FAMILY, size=size)
-            self.pdf.text_mode = TextMode.FILL_STROKE if heavy else TextMode.FILL
-            if heavy:
-                self.pdf.set_line_width(_HEAVY_STROKE)
             for run in line:
                 self.pdf.set_char_spacing(run.spacing)
-                self.pdf.text(run.x, self.y + (leading - size) / 2 + _EM_ASCENT * size, run.text)
+                baseline = self.y + (leading - size) / 2 + _EM_ASCENT * size
+                if heavy:
+                    # fpdf2 leaves the stroked text mode set in the PDF's graphics state after
+                    # text(); a saved and restored state (q … Q) keeps it to the heavy line.
+                    with self.pdf.local_context():
+                        self.pdf.text_mode = TextMode.FILL_STROKE
+                        self.pdf.set_line_width(_HEAVY_STROKE)
+                        self.pdf.text(run.x, baseline, run.text)
+                else:
+                    self.pdf.text(run.x, baseline, run.text)
             self.y += leading
 
     def _lines(
