@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "yangguang.core",
     "yangguang.disclosure",
     "yangguang.foi",
+    "yangguang.reports",
     "yangguang.portal",
     "yangguang.api",
 ]
