@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("yangguang.disclosure.urls")),
     path("", include("yangguang.foi.urls")),
+    path("", include("yangguang.reports.urls")),
     path("", include("yangguang.portal.urls")),
 ]
 

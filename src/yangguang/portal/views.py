@@ -13,6 +13,7 @@ from yangguang.core.services import personal_data_reveal
 from yangguang.disclosure import selectors as disclosure_selectors
 from yangguang.foi.selectors import STAFF_ROLES as FOI_STAFF_ROLES
 from yangguang.portal.forms import RevealForm
+from yangguang.reports import selectors as reports_selectors
 
 DISCLOSURE_SECTIONS = {
     "zn": ("政府信息公开指南", "各机关政府信息公开指南：公开的分类与编排、获取方式、工作机构名称、地址、办公时间、联系电话、传真和电子邮箱。"),
@@ -35,14 +36,33 @@ def disclosure_section(request, section):
     if section not in DISCLOSURE_SECTIONS:
         raise Http404
     title, intro = DISCLOSURE_SECTIONS[section]
+    organisations = disclosure_selectors.portal_organisations()
     return render(
         request,
         "portal/disclosure_section.html",
         {
             "section": section, "title": title, "intro": intro, "sections": DISCLOSURE_SECTIONS,
-            "organisations": disclosure_selectors.portal_organisations(),
+            "organisations": organisations,
+            "annual_rows": _annual_report_rows(organisations) if section == "nb" else [],
         },
     )
+
+
+def _annual_report_rows(organisations):
+    """Each organisation with its published annual reports: the latest version of every year (and
+    of a government's summary), newest year first. An organisation outside the portal list that has
+    published one (a town, say) is listed too."""
+    reports: dict[int, list] = {}
+    seen = set()
+    for report in reports_selectors.published_reports().defer("data"):  # by organisation, scope, -year, -version
+        if (report.organisation_id, report.scope, report.year) not in seen:
+            seen.add((report.organisation_id, report.scope, report.year))
+            reports.setdefault(report.organisation_id, []).append(report)
+    for found in reports.values():
+        found.sort(key=lambda r: (-r.year, r.scope != "own"))
+    rows = [(row.organisation, reports.pop(row.organisation.pk, [])) for row in organisations]
+    rows += [(found[0].organisation, found) for found in reports.values()]
+    return rows
 
 
 def services_index(request):
@@ -71,6 +91,7 @@ def staff_home(request):
         "assignments": assignments,
         "disclosure_desk": any(a.role in disclosure_selectors.DISCLOSURE_ROLES for a in assignments),
         "foi_desk": any(a.role in FOI_STAFF_ROLES for a in assignments),
+        "reports_desk": any(a.role in reports_selectors.REPORT_ROLES for a in assignments),
     })
 
 

@@ -19,7 +19,7 @@ from yangguang.reports.models import AnnualReport
 TEXT_SECTIONS = ("s1_overview", "s5_problems", "s6_other")
 TEXT_MAX = 20000
 EDIT_ROLES = (Role.DISCLOSURE_OFFICER, Role.LEADER)
-PUBLISH_ROLES = (Role.LEADER, Role.DISCLOSURE_OFFICER)
+PUBLISH_ROLES = (Role.LEADER,)  # the head approves publication; officers draft and edit
 
 
 def _require(actor, organisation: Organisation, roles) -> None:
