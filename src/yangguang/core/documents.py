@@ -478,7 +478,9 @@ def _page_number_field() -> list:
     return [begin, code, end]
 
 
-def render_docx(doc: OfficialDocument) -> bytes:
+def new_docx(*, title: str, author: str):
+    """A blank Word document set up as GB/T 9704 asks: A4, the margins, 仿宋 body at fixed line
+    pitch, page numbers (odd pages right, even left). Reports add their own content to it."""
     document = Document()
     normal = document.styles["Normal"]
     normal.font.size = Pt(_BODY_PT)
@@ -499,9 +501,14 @@ def render_docx(doc: OfficialDocument) -> bytes:
     _add_folio(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _add_folio(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
-    document.core_properties.title = _plain(doc.title)
-    document.core_properties.author = _plain(doc.signature)
+    document.core_properties.title = _plain(title)
+    document.core_properties.author = _plain(author)
     document.core_properties.language = "zh-CN"
+    return document
+
+
+def render_docx(doc: OfficialDocument) -> bytes:
+    document = new_docx(title=doc.title, author=doc.signature)
 
     # python-docx's template starts with no paragraph, so the title is the first line of the page
     _add_paragraph(

@@ -25,7 +25,6 @@ from yangguang.core import calendar as workdays
 from yangguang.core.attachments import attachment_store, check_upload
 from yangguang.core.models import Organisation, Role
 from yangguang.core.numbering import next_number
-from yangguang.core.personal import blind_index
 from yangguang.core.selectors import organisations_for
 from yangguang.core.workcalendar import WorkCalendar
 from yangguang.disclosure.consultation import plain_text, sender_hash

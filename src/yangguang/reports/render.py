@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.template import Context, Engine
-from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -47,23 +46,17 @@ from openpyxl.utils import get_column_letter
 # core.documents keeps these private; they are its page geometry, fonts and PDF machinery, which a
 # report must share with the letters. Borrowed in this one place so that when core makes them public
 # only these lines change.
+from yangguang.core.documents import new_docx
 from yangguang.core.documents import (
-    _add_folio as add_folio,
     _add_paragraph as add_docx_paragraph,
     _BODY_FONT as BODY_FONT,
-    _BODY_PT as BODY_PT,
-    _BOTTOM_MM as BOTTOM_MM,
     _COLUMN as COLUMN,
     _em_width as em_width,
     _FAMILY as PDF_FAMILY,
-    _FOLIO_GAP_MM as FOLIO_GAP_MM,
     _FOLIO_PT as FOLIO_PT,
     _LEFT as PDF_LEFT,
-    _LEFT_MM as LEFT_MM,
     _LINE_PITCH as LINE_PITCH,
     _name_fonts as name_fonts,
-    _PAGE_MM as PAGE_MM,
-    _RIGHT_MM as RIGHT_MM,
     _Sheet as OfficialSheet,
     _TEXT_BOTTOM as PDF_TEXT_BOTTOM,
     _TEXT_WIDTH as PDF_TEXT_WIDTH,
@@ -71,7 +64,6 @@ from yangguang.core.documents import (
     _TITLE_LEADING as TITLE_LEADING,
     _TITLE_PT as TITLE_PT,
     _TOP as PDF_TOP,
-    _TOP_MM as TOP_MM,
     _TRACKING as TRACKING,
     _truetype_subset as truetype_subset,
     _Typesetter as Typesetter,
@@ -469,25 +461,8 @@ def document_csp(html: str) -> str:
 
 def _docx_document(*, title: str, org_name: str, draft: bool):
     """A blank GB/T 9704 page: as core.documents.render_docx sets one up, plus a 草稿 header."""
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.size = Pt(BODY_PT)
-    name_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
-    language = OxmlElement("w:lang")
-    language.set(qn("w:eastAsia"), "zh-CN")
-    normal.element.get_or_add_rPr().append(language)
-    normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    normal.paragraph_format.line_spacing = Pt(LINE_PITCH)
-
+    document = new_docx(title=title, author=org_name)
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
-    section.top_margin, section.bottom_margin = Mm(TOP_MM), Mm(BOTTOM_MM)
-    section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(RIGHT_MM)
-    section.footer_distance = Mm(BOTTOM_MM - FOLIO_GAP_MM) - Pt(FOLIO_PT + 4)
-    document.settings.odd_and_even_pages_header_footer = True
-    add_folio(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
-    add_folio(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
     if draft:
         for header in (section.header, section.even_page_header):
             paragraph = header.paragraphs[0]
@@ -497,9 +472,6 @@ def _docx_document(*, title: str, org_name: str, draft: bool):
             run.font.color.rgb = RGBColor(*DRAFT_RED)
             name_fonts(run._element.get_or_add_rPr(), HEADING_FONT)
 
-    document.core_properties.title = title
-    document.core_properties.author = org_name
-    document.core_properties.language = "zh-CN"
     return document
 
 
