@@ -41,6 +41,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Numbering rules and the receiving organisations of the FOI API are cached per process; a
+    rolled-back test leaves no signal behind, so every test starts with empty caches."""
+    from yangguang.core.numbering import forget_templates
+    from yangguang.foi import api as foi_api
+
+    forget_templates()
+    foi_api._organisations.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     K = Organisation.Kind

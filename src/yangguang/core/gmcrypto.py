@@ -1,3 +1,4 @@
+import functools
 """National algorithms (国密) from ``cryptography``: SM3 for integrity, SM4-GCM for confidentiality.
 
 Plain functions over bytes; the keys are passed in, never read from settings here, so tests can
@@ -46,6 +47,8 @@ def sm4_gcm_decrypt(key: bytes, blob: bytes, *, associated_data: bytes = b"") ->
         raise DecryptionError("ciphertext does not authenticate") from None
 
 
+@functools.lru_cache(maxsize=64)
 def derive_key(key: bytes, label: str, length: int = 32) -> bytes:
-    """A sub-key for one purpose, so the lookup hash never shares a key with the cipher."""
+    """A sub-key for one purpose, so the lookup hash never shares a key with the cipher. Cached:
+    the same few labels are derived on every request."""
     return hmac_sm3(key, b"yangguang:" + label.encode())[:length]

@@ -7,9 +7,10 @@ asking at once queue on the row lock instead of both getting the same number."""
 from __future__ import annotations
 
 import string
+import time
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from yangguang.core.models import NumberingRule, NumberSequence, Organisation
@@ -50,25 +51,59 @@ def next_number(
     *, organisation: Organisation, kind: str, year: int, default_template: str = DEFAULT_TEMPLATE
 ) -> tuple[int, str]:
     """Take the next number; returns the sequence value and its formatted form. The template is the
-    organisation's numbering rule for ``kind``, else the platform-wide rule, else ``default_template``."""
-    template = template_for(organisation, kind, default_template)  # read before the lock is taken
+    organisation's numbering rule for ``kind``, else the platform-wide rule, else ``default_template``.
+
+    One statement (``UPDATE … SET last_value = last_value + 1 … RETURNING``) both takes the row lock
+    and advances the sequence: the lock is held from here to the caller's commit, so callers take
+    their number as late in their transaction as they can."""
+    template = _cached_template(organisation, kind, default_template)  # read before the lock is taken
     with transaction.atomic(savepoint=False):  # no savepoint: nothing here is caught and retried
-        seq = _locked_sequence(organisation, kind, year)
-        value = seq.last_value + 1
-        NumberSequence.objects.filter(pk=seq.pk).update(last_value=value)
+        value = _advance(organisation.pk, kind, year)
+        if value is None:
+            _create_sequence(organisation, kind, year)
+            value = _advance(organisation.pk, kind, year)
     return value, format_number(template, org=organisation.code, year=year, seq=value, kind=kind)
 
 
-def _locked_sequence(organisation: Organisation, kind: str, year: int) -> NumberSequence:
-    qs = NumberSequence.objects.select_for_update()
-    seq = qs.filter(organisation=organisation, kind=kind, year=year).first()
-    if seq is not None:
-        return seq
+def _advance(organisation_id: int, kind: str, year: int) -> int | None:
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 "
+            "WHERE organisation_id = %s AND kind = %s AND year = %s RETURNING last_value",
+            [organisation_id, kind, year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def _create_sequence(organisation: Organisation, kind: str, year: int) -> None:
     try:
         # The first number of a year: two requests may both try to create the row. The loser's
-        # savepoint rolls back and it waits on the winner's lock.
+        # savepoint rolls back and its UPDATE then waits on the winner's lock.
         with transaction.atomic():
             NumberSequence.objects.create(organisation=organisation, kind=kind, year=year, last_value=0)
     except IntegrityError:
         pass
-    return qs.get(organisation=organisation, kind=kind, year=year)
+
+
+# Numbering rules change a few times a year; every submission reads them. Each process keeps them
+# for TEMPLATE_CACHE_SECONDS; a change made in this process clears its cache at once (signals in
+# core.signals), other servers see it within that time.
+TEMPLATE_CACHE_SECONDS = 60
+_templates: dict[tuple[int, str, str], tuple[float, str]] = {}
+
+
+def _cached_template(organisation: Organisation, kind: str, default: str) -> str:
+    key = (organisation.pk, kind, default)
+    now = time.monotonic()
+    hit = _templates.get(key)
+    if hit is not None and now - hit[0] < TEMPLATE_CACHE_SECONDS:
+        return hit[1]
+    template = template_for(organisation, kind, default)
+    _templates[key] = (now, template)
+    return template
+
+
+def forget_templates() -> None:
+    _templates.clear()

@@ -335,7 +335,8 @@ def application_register(
 def _create(*, organisation, data, channel, client_ip, submission_key, attachments, actor, received_on, receipt_note) -> Submitted:
     if not organisation.is_active:
         raise ValidationError({"organisation": f"{organisation}已停用，不再受理申请"})
-    if submission_key is not None:
+    if submission_key is not None and attachments:
+        # Stored files would be orphaned by a repeat that fails on the unique constraint below.
         existing = Application.objects.filter(organisation=organisation, submission_key=submission_key).first()
         if existing is not None:
             return Submitted(existing, _new_secret(submission_key), False)
@@ -348,31 +349,29 @@ def _create(*, organisation, data, channel, client_ip, submission_key, attachmen
         organisation=organisation, channel=channel, submitted_at=now, received_on=received_on,
         receipt_note=receipt_note, secret_hash=_secret_digest(secret), submission_key=submission_key,
         sender_hash=sender, registered_by=actor if getattr(actor, "is_authenticated", False) else None,
-        status=rules.SUBMITTED if received_on is None else rules.PROCESSING, **clean,
+        status=rules.SUBMITTED if received_on is None else rules.PROCESSING, tracking_code=_new_tracking_code(), **clean,
     )
+    _apply_clock(application)
     try:
         with transaction.atomic():
             _rate_check(sender, now)
             stored = [attachment_store(actor=None, name=name, content=content) for name, content in attachments]
-            application.tracking_code = _new_tracking_code()
-            application.number = f"待编号-{application.tracking_code}"
-            _apply_clock(application)
-            application.save(force_insert=True)
-            if stored:
-                application.attachments.set(stored)
-            # The gapless number is a hot row: take its lock as late as possible, just before commit.
+            # The gapless number is a hot row: its lock is held from here to the commit, so it is
+            # taken after everything that can be done without it (validation, encryption, files).
             year = (received_on or timezone.localdate(now)).year
             application.sequence, application.number = next_number(
                 organisation=organisation, kind=NUMBER_KIND, year=year, default_template=NUMBER_TEMPLATE
             )
-            Application.objects.filter(pk=application.pk).update(sequence=application.sequence, number=application.number)
+            application.save(force_insert=True)
+            if stored:
+                application.attachments.set(stored)
             audit.record(
                 actor=actor, action="foi.application.submit", target=application,
                 after={"channel": channel, "status": application.status, "received_on": received_on,
                        "applicant_type": clean["applicant_type"], "due_on": application.due_on},
             )
     except IntegrityError:
-        if submission_key is not None:
+        if submission_key is not None:  # the same submission again (a double click): its first result
             existing = Application.objects.filter(organisation=organisation, submission_key=submission_key).first()
             if existing is not None:
                 return Submitted(existing, _new_secret(submission_key), False)

@@ -295,5 +295,23 @@ def empty_report(*, org: str, year: int, status: str = "draft", version: int = 1
     }
 
 
+def ordered(report: dict) -> dict:
+    """The report with its keys in the order of the structure file (PostgreSQL's jsonb keeps
+    keys in its own order, so a stored report is put back in order before it is shown)."""
+    spec = structure()
+    out = {key: report[key] for key in report_keys() if key in report}
+    s2 = report.get("s2_proactive") or {}
+    out["s2_proactive"] = {
+        block["key"]: {row: {col: s2[block["key"]][row][col] for col, _ in block["columns"]} for row, _ in block["rows"]}
+        for block in spec["s2_proactive"]["blocks"] if block["key"] in s2
+    }
+    s3 = report.get("s3_applications") or {}
+    out["s3_applications"] = {row: {col: s3[row][col] for col in s3_columns()} for row in s3_rows() if row in s3}
+    s4 = report.get("s4_review_litigation") or {}
+    columns = [c for c, _ in spec["s4_review_litigation"]["columns"]]
+    out["s4_review_litigation"] = {g: {c: s4[g][c] for c in columns} for g, _ in spec["s4_review_litigation"]["groups"] if g in s4}
+    return out
+
+
 def report_keys() -> list[str]:
     return ["org", "year", "status", "version"] + [s["key"] for s in structure()["sections"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from yangguang.reports import render
+from yangguang.reports import annual, render
 
 FORMATS = {
     "json": "application/json; charset=utf-8",
@@ -21,6 +21,7 @@ def title_of(report: dict, org_name: str, summary: bool = False) -> str:
 
 def export(report: dict, fmt: str, *, org_name: str, summary: bool = False) -> bytes:
     title = title_of(report, org_name, summary)
+    report = annual.ordered(report)
     if fmt == "json":
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "html":
