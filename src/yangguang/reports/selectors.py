@@ -4,10 +4,11 @@ aggregate queries per organisation, whatever the number of applications), and wh
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from yangguang.core.models import Organisation, Role
 from yangguang.core.selectors import organisations_for
@@ -98,11 +99,14 @@ def section2(ids: list[int], year: int) -> dict:
     return annual.section2(facts, year)
 
 
-def activity(organisations: list[Organisation], year: int, label: str) -> annual.Activity:
+def activity(organisations: list[Organisation], year: int, label: str, *, open_at_year_end: int) -> annual.Activity:
     ids = [o.pk for o in organisations]
     start, end = _window(year)
+    zone = timezone.get_current_timezone()  # the year runs from local midnight to local midnight
     published = InformationRecord.objects.filter(
-        organisation_id__in=ids, published_at__date__gte=start, published_at__date__lte=end
+        organisation_id__in=ids,
+        published_at__gte=datetime.combine(start, time.min, tzinfo=zone),
+        published_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
     )
     by_category = Counter(dict(
         published.values_list("item__parent__name").annotate(n=Count("pk")).order_by("-n").values_list("item__parent__name", "n")[:6]
@@ -111,28 +115,17 @@ def activity(organisations: list[Organisation], year: int, label: str) -> annual
     channels = {foi_rules.CHANNELS[c]: n for c, n in received.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n")}
     concluded = Application.objects.filter(organisation_id__in=ids, concluded_on__gte=start, concluded_on__lte=end).order_by()
     overdue = list(concluded.filter(due_on__isnull=False, concluded_on__gt=F("due_on")).order_by("concluded_on").values_list("number", flat=True))
-    open_at_end = _in_scope(ids, year).filter(Q(concluded_on__isnull=True) | Q(concluded_on__gt=end)).count()
     fees = FeeNotice.objects.filter(application__organisation_id__in=ids)
     reviews = Review.objects.filter(application__organisation_id__in=ids, filed_on__year=year)
     return annual.Activity(
         organisation=label, year=year, published_records=published.count(), records_by_category=dict(by_category),
         consultations=Consultation.objects.filter(organisation_id__in=ids, opens_on__year=year).count(),
         applications_new=received.count(), applications_by_channel=channels, concluded=concluded.count(),
-        overdue_replies=len(overdue), overdue_numbers=overdue, open_at_year_end=open_at_end,
+        overdue_replies=len(overdue), overdue_numbers=overdue, open_at_year_end=open_at_year_end,
         fees_collected_yuan=fees.filter(paid_on__year=year).aggregate(s=Sum("amount"))["s"] or Decimal(0),
         fee_notices=fees.filter(notified_on__year=year).count(), reviews_filed=reviews.count(),
         reviews_corrected=reviews.filter(outcome="corrected", decided_on__lte=end).count(),
     )
-
-
-def figures(organisations: list[Organisation], year: int) -> dict:
-    """Sections 2, 3 and 4 for these organisations taken together."""
-    ids = [o.pk for o in organisations]
-    return {
-        "s2_proactive": section2(ids, year),
-        "s3_applications": section3(ids, year),
-        "s4_review_litigation": section4(ids, year),
-    }
 
 
 def reports_for(user) -> QuerySet[AnnualReport]:

@@ -49,14 +49,19 @@ def generate(*, organisation: Organisation, year: int, scope: str = AnnualReport
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": f"年度 {year} 无效"})
     orgs = _members(organisation, scope, members)
-    if scope == AnnualReport.Scope.SUMMARY:
-        parts = [selectors.figures([o], year) for o in orgs]
-        numbers = {key: annual.add_tables([p[key] for p in parts]) for key in parts[0]}
-    else:
-        numbers = selectors.figures(orgs, year)
+    ids = [o.pk for o in orgs]
+    # Sections 3 and 4 of a summary add up exactly when counted once over all the members (an
+    # application belongs to one organisation); section 2's fee amounts are rounded per
+    # organisation, so a summary adds the rounded figures each department publishes.
+    numbers = {
+        "s2_proactive": annual.add_tables([selectors.section2([i], year) for i in ids]),
+        "s3_applications": selectors.section3(ids, year),
+        "s4_review_litigation": selectors.section4(ids, year),
+    }
     if texts is None:
         label = organisation.name if scope == AnnualReport.Scope.OWN else f"{organisation.name}（汇总 {len(orgs)} 个机关）"
-        texts = annual.draft_texts(selectors.activity(orgs, year, label))
+        carried_out = numbers["s3_applications"]["carried_out"]["total"]
+        texts = annual.draft_texts(selectors.activity(orgs, year, label, open_at_year_end=carried_out))
     report = annual.empty_report(org=organisation.code, year=year, status=status, version=version)
     report.update(numbers)
     report.update({k: texts.get(k, "") for k in TEXT_SECTIONS})
