@@ -153,6 +153,8 @@ def test_an_edited_template_is_used_for_later_letters_only(client, office):
     login(client, office.officer)
     bad = client.post(f"/staff/ysqgk/templates/{office.organisation.code}/disclosed/", {"body": "{% if %}"})
     assert bad.status_code == 400 and "模板语法错误" in bad.content.decode()
+    include = client.post(f"/staff/ysqgk/templates/{office.organisation.code}/disclosed/", {"body": '{% include "x.html" %}'})
+    assert include.status_code == 400 and "模板无法生成告知书" in include.content.decode()
     client.post(f"/staff/ysqgk/templates/{office.organisation.code}/disclosed/", {"body": "{{ applicant }}您好：\n\n新写法 {{ summary }}"})
     second = office.register(D("2026-03-02"))
     services.application_reply(actor=office.officer, application=second, result="disclosed", article="第三十六条", summary="乙")

@@ -123,6 +123,8 @@ def check_template(body: str) -> None:
         _engine.from_string(body).render(Context({k: "…" for k in VARIABLES}))
     except TemplateSyntaxError as exc:
         raise ValidationError({"body": f"模板语法错误：{exc}"}) from None
+    except Exception as exc:  # {% include %} of a file that isn't there, and the like
+        raise ValidationError({"body": f"模板无法生成告知书：{type(exc).__name__}（只能使用变量和基本的条件、循环标签）"}) from None
 
 
 def template_body(organisation, kind: str) -> str:
