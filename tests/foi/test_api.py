@@ -1,9 +1,9 @@
 """POST /api/v1/foi/applications and the progress lookup: the API form of the portal form."""
 
 import uuid
-from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from yangguang.foi import services
 from yangguang.foi.models import Application
@@ -38,7 +38,7 @@ def test_submit_then_follow_progress_with_code_and_secret(client, office):
     app = Application.objects.get()
     services.application_confirm_receipt(actor=office.officer, application=app)
     shown = client.get(f"{URL}/{out['tracking_code']}", {"secret": out["secret"]}).json()
-    assert shown["status"] == "processing" and shown["received_on"] == date.today().isoformat()
+    assert shown["status"] == "processing" and shown["received_on"] == timezone.localdate().isoformat()
     assert shown["due_on"] == app.__class__.objects.get().due_on.isoformat()
     assert shown["explanation"][-1].startswith("答复期限：")
 

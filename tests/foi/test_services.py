@@ -6,6 +6,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
@@ -27,14 +28,14 @@ def test_an_online_application_waits_for_the_office_to_confirm_receipt(office):
     app = submitted.application
     assert submitted.created and len(submitted.secret) == services.SECRET_LENGTH
     assert app.status == rules.SUBMITTED and app.received_on is None and app.due_on is None
-    assert app.number == f"{office.organisation.code}-YSQ-{date.today().year}-00001"
+    assert app.number == f"{office.organisation.code}-YSQ-{timezone.localdate().year}-00001"
     assert app.secret_hash != submitted.secret and services.secret_matches(app, submitted.secret)
     assert str(app.id_number).count("*") == 10  # masked everywhere it is printed
 
     services.application_confirm_receipt(actor=office.officer, application=app)
     app.refresh_from_db()
-    assert app.status == rules.PROCESSING and app.received_on == date.today()
-    assert app.due_on == workdays.add_workdays(date.today(), 20).date
+    assert app.status == rules.PROCESSING and app.received_on == timezone.localdate()
+    assert app.due_on == workdays.add_workdays(timezone.localdate(), 20).date
     assert "双方确认之日" in app.receipt_note
 
 
@@ -122,7 +123,7 @@ def test_staff_register_letters_visits_and_faxes_with_the_receipt_rule(office, c
 
 def test_a_registration_in_the_future_is_refused(office):
     with pytest.raises(ValidationError) as caught:
-        office.register(date.today() + timedelta(days=1))
+        office.register(timezone.localdate() + timedelta(days=1))
     assert "不能晚于今天" in caught.value.message_dict["received_on"][0]
 
 
@@ -413,3 +414,34 @@ def test_pause_rows_are_never_two_open_at_once(office):
         services.application_start_consultation(actor=office.officer, application=app, kind="third_party", party="某公司",
                                                 started_on=D("2026-03-06"))
     assert Pause.objects.count() == 1
+
+
+def test_letters_and_extensions_cannot_be_dated_in_the_future(office):
+    from datetime import timedelta as td
+
+    app = office.register(timezone.localdate())
+    tomorrow = timezone.localdate() + td(days=1)
+    with pytest.raises(ValidationError) as caught:
+        services.application_request_correction(actor=office.officer, application=app, items="请补正",
+                                                correction_due_on=tomorrow + td(days=10), requested_on=tomorrow)
+    assert "不能晚于今天" in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        services.application_extend(actor=office.head, application=app, workdays_added=5, reason="需要调档",
+                                    notified_on=tomorrow)
+    assert "不能晚于今天" in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        services.application_extend(actor=office.head, application=app, workdays_added=5, reason="需要调档",
+                                    notified_on=timezone.localdate() - td(days=3))
+    assert "不能早于收到申请" in str(caught.value)
+
+
+def test_the_letter_shows_the_local_submission_date(office):
+    from datetime import datetime as dt
+    from datetime import timezone as tz
+
+    from yangguang.foi import letters
+
+    app = office.register(D("2026-03-02"))
+    Application.objects.filter(pk=app.pk).update(submitted_at=dt(2026, 3, 1, 17, 30, tzinfo=tz.utc))  # 2 Mar 01:30 in Beijing
+    app.refresh_from_db()
+    assert letters.context_for(app)["submitted_on"] == "2026年3月2日"

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from yangguang.foi import rules, services
 from yangguang.foi.models import Application, Letter
@@ -70,7 +71,7 @@ def test_the_form_is_rate_limited(client, office, settings):
 
 def test_the_officer_sees_the_queue_by_due_date_with_lights(client, office):
     late = office.register(D("2026-01-05"))
-    soon = office.register(date.today())
+    soon = office.register(timezone.localdate())
     login(client, office.officer)
     page = client.get("/staff/ysqgk/")
     text = page.content.decode()
@@ -134,7 +135,7 @@ def test_staff_register_a_letter_received_by_post(client, office):
 
 
 def test_only_the_head_sees_and_may_use_the_extension(client, office):
-    app = office.register(date.today())
+    app = office.register(timezone.localdate())
     login(client, office.officer)
     assert "延长答复期限" not in client.get(f"/staff/ysqgk/{app.pk}/").content.decode()
     response = client.post(f"/staff/ysqgk/{app.pk}/", {"action": "extend", "workdays": 10, "reason": "档案调取"})

@@ -1,9 +1,9 @@
-import functools
 """National algorithms (国密) from ``cryptography``: SM3 for integrity, SM4-GCM for confidentiality.
 
 Plain functions over bytes; the keys are passed in, never read from settings here, so tests can
 drive them with their own keys."""
 
+import functools
 import os
 
 from cryptography.exceptions import InvalidTag

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import timezone
 
 from yangguang.core.numbering import next_number
 from yangguang.foi import rules
@@ -137,7 +138,7 @@ def context_for(application: Application) -> dict[str, str]:
     return {
         "applicant": application.applicant_name,
         "number": application.number,
-        "submitted_on": cn_date(application.submitted_at.date()),
+        "submitted_on": cn_date(timezone.localtime(application.submitted_at).date()),
         "received_on": cn_date(application.received_on),
         "description": application.description,
         "organisation": application.organisation.name,

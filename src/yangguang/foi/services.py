@@ -354,7 +354,6 @@ def _create(*, organisation, data, channel, client_ip, submission_key, attachmen
     _apply_clock(application)
     try:
         with transaction.atomic():
-            _rate_check(sender, now)
             stored = [attachment_store(actor=None, name=name, content=content) for name, content in attachments]
             # The gapless number is a hot row: its lock is held from here to the commit, so it is
             # taken after everything that can be done without it (validation, encryption, files).
@@ -362,6 +361,7 @@ def _create(*, organisation, data, channel, client_ip, submission_key, attachmen
             application.sequence, application.number = next_number(
                 organisation=organisation, kind=NUMBER_KIND, year=year, default_template=NUMBER_TEMPLATE
             )
+            _rate_check(sender, now)  # under the number's lock: parallel submissions can't all slip under the limit
             application.save(force_insert=True)
             if stored:
                 application.attachments.set(stored)
@@ -424,6 +424,8 @@ def application_request_correction(
             raise ValidationError({"requested_on": f"补正须在收到申请之日起 7 个工作日内告知（最迟 {cn_date(last)}），已超过"})
         if requested_on < app.received_on:
             raise ValidationError({"requested_on": "告知补正之日不能早于收到申请之日"})
+        if requested_on > local_today():
+            raise ValidationError({"requested_on": "告知补正之日不能晚于今天"})
         if correction_due_on is None or correction_due_on <= requested_on:
             raise ValidationError({"correction_due_on": "请给出晚于告知之日的补正期限"})
         before = _state(app)
@@ -562,6 +564,10 @@ def application_extend(
             raise ValidationError({"reason": "请填写需要延长答复期限的理由"})
         if len(reason) > TEXT_MAX:
             raise ValidationError({"reason": f"理由不能超过 {TEXT_MAX} 字"})
+        if notified_on > local_today():
+            raise ValidationError({"notified_on": "告知日期不能晚于今天"})
+        if notified_on < (app.correction_received_on or app.received_on):
+            raise ValidationError({"notified_on": "告知日期不能早于收到申请（或补正）之日"})
         if app.due_on is not None and notified_on > app.due_on:
             raise ValidationError({"notified_on": f"答复期限 {cn_date(app.due_on)} 已过，不能再延长"})
         before = _state(app)

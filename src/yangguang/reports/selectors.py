@@ -113,7 +113,7 @@ def activity(organisations: list[Organisation], year: int, label: str, *, open_a
     ))
     received = Application.objects.filter(organisation_id__in=ids, received_on__gte=start, received_on__lte=end).order_by()
     channels = {foi_rules.CHANNELS[c]: n for c, n in received.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n")}
-    concluded = Application.objects.filter(organisation_id__in=ids, concluded_on__gte=start, concluded_on__lte=end).order_by()
+    concluded = _in_scope(ids, year).filter(concluded_on__lte=end)  # as section 3 counts them
     overdue = list(concluded.filter(due_on__isnull=False, concluded_on__gt=F("due_on")).order_by("concluded_on").values_list("number", flat=True))
     fees = FeeNotice.objects.filter(application__organisation_id__in=ids)
     reviews = Review.objects.filter(application__organisation_id__in=ids, filed_on__year=year)
