@@ -57,7 +57,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import resource
 import secrets
@@ -72,6 +71,8 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
+
+import _harness  # benchmarks/_harness.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 BENCH_APP = HERE / "foi_submit"
@@ -91,28 +92,17 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def machine(postgres_version: str) -> list[tuple[str, str]]:
-    cpu, mem = "unknown", "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB ({int(line.split()[1]):,} kB MemTotal)"
-                break
-    except OSError:
-        pass
+    cpu, kib = _harness.cpu_and_memory()
+    mem = "unknown" if kib is None else f"{_harness.gib(kib)} ({kib:,} kB MemTotal)"
     import django
     import gunicorn
 
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
     return [
-        ("nproc", str(len(os.sched_getaffinity(0)))), ("CPU", cpu), ("RAM total", mem),
-        ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"), ("Platform", platform.platform()),
+        ("nproc", str(_harness.nproc())), ("CPU", cpu), ("RAM total", mem), *_harness.python_and_platform(),
         ("PostgreSQL", postgres_version), ("Django", django.__version__), ("gunicorn", gunicorn.__version__),
         ("wrk", (wrk.stdout + wrk.stderr).splitlines()[0].split(" Copyright")[0] if wrk.stdout + wrk.stderr else "?"),
-        ("load avg", " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min, at start)"),
+        _harness.load_average(),
     ]
 
 

@@ -36,16 +36,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+
+import _harness  # benchmarks/_harness.py, beside this script
 
 TARGET_INDEX_RATE = 2000.0
 RESULT_LIMIT = 1000  # yangguang.disclosure.search.RESULT_LIMIT, for the report
@@ -367,70 +365,22 @@ def worker(args) -> dict:
 # --- the driver ---------------------------------------------------------------------------------------
 
 
-def machine() -> list[tuple[str, str]]:
-    cpu, mem = "unknown", "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    return [
-        ("nproc", str(len(os.sched_getaffinity(0)))), ("CPU", cpu), ("RAM total", mem),
-        ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"), ("Platform", platform.platform()),
-        ("load avg", " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min, at start)"),
-    ]
-
-
 def run_worker(args, database_url: str, home: str) -> dict | None:
     command = [
         sys.executable, __file__, "--worker", "--database-url", database_url, "--home", home,
         "--records", str(args.records), "--sample", str(args.sample), "--batch", str(args.batch),
         "--queries", str(args.queries), "--seed", str(args.seed),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    result = None
-    for line in process.stdout:
-        if line.startswith("RESULT "):
-            result = json.loads(line[len("RESULT "):])
-        else:
-            print(line, end="", flush=True)
-    return result if process.wait() == 0 else None
+    return _harness.run_worker(command)
 
 
 def with_sqlite(args) -> dict | None:
-    home = tempfile.mkdtemp(prefix="yg-bench-search-")
-    try:
-        return run_worker(args, f"sqlite:///{home}/bench.sqlite3", home)
-    finally:
-        if args.keep:
-            print(f"kept sqlite:///{home}/bench.sqlite3")
-        else:
-            shutil.rmtree(home, ignore_errors=True)
+    return _harness.with_sqlite(lambda url, home: run_worker(args, url, home), prefix="yg-bench-search-", keep=args.keep)
 
 
 def with_postgres(args) -> dict | None:
-    import psycopg
-
-    server = args.postgres.rstrip("/")
-    name = f"yg_bench_search_{os.getpid()}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    home = tempfile.mkdtemp(prefix="yg-bench-search-")
-    try:
-        return run_worker(args, f"{server}/{name}", home)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
-        if args.keep:
-            print(f"kept {server}/{name}")
-        else:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return _harness.with_postgres(lambda url, home: run_worker(args, url, home), server=args.postgres,
+                                  name=f"yg_bench_search_{os.getpid()}", prefix="yg-bench-search-", keep=args.keep)
 
 
 def summarise(result: dict) -> bool:
@@ -496,7 +446,7 @@ def main() -> int:
         return 0
 
     print("Full-text search benchmark (yangguang.disclosure.search)")
-    for key, value in machine():
+    for key, value in _harness.machine():
         print(f"  {key:<10} {value}")
     print(f"  command    {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"  records    {args.records:,} (+{args.sample:,} through index_record), seed {args.seed}, "

@@ -25,14 +25,13 @@ target does not change the exit status (timings on a shared machine are noisy); 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import sys
 import time
 from datetime import date
 from importlib import metadata
-from pathlib import Path
+
+import _harness  # benchmarks/_harness.py, beside this script
 
 import chinese_calendar
 
@@ -46,30 +45,8 @@ CHECK_SAMPLE = 2000
 
 
 def machine() -> list[tuple[str, str]]:
-    rows = []
-    try:
-        affinity = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        affinity = os.cpu_count() or 0
-    rows.append(("nproc", str(affinity)))
-    cpu = "unknown"
-    mem = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                kib = int(line.split()[1])
-                mem = f"{kib / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    rows.append(("CPU", cpu))
-    rows.append(("RAM total", mem))
-    rows.append(("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"))
-    rows.append(("Platform", platform.platform()))
+    cpu, kib = _harness.cpu_and_memory()
+    rows = [("nproc", str(_harness.nproc())), ("CPU", cpu), ("RAM total", _harness.gib(kib)), *_harness.python_and_platform()]
     try:
         rows.append(("chinesecalendar", metadata.version("chinesecalendar")))
     except metadata.PackageNotFoundError:
