@@ -445,3 +445,21 @@ def test_the_letter_shows_the_local_submission_date(office):
     Application.objects.filter(pk=app.pk).update(submitted_at=dt(2026, 3, 1, 17, 30, tzinfo=tz.utc))  # 2 Mar 01:30 in Beijing
     app.refresh_from_db()
     assert letters.context_for(app)["submitted_on"] == "2026年3月2日"
+
+
+@pytest.mark.parametrize(
+    "status, who, done, expected",
+    [
+        (rules.SUBMITTED, "officer", {}, {"confirm_receipt", "withdraw", "assign"}),
+        (rules.PROCESSING, "officer", {}, {"request_correction", "start_consultation", "notify_fee", "reply", "withdraw", "assign"}),
+        (rules.PROCESSING, "officer", {"correction_asked": True, "fee_notified": True}, {"start_consultation", "reply", "withdraw", "assign"}),
+        (rules.PROCESSING, "head", {}, {"extend"}),
+        (rules.PROCESSING, "head", {"extended": True}, set()),
+        (rules.AWAITING_PAYMENT, "officer", {}, {"record_payment", "close_fee_unpaid", "withdraw", "assign"}),
+        (rules.CLOSED, "officer", {}, set()),
+        (rules.PROCESSING, "nobody", {}, set()),
+    ],
+)
+def test_available_actions(status, who, done, expected):
+    flags = {"correction_asked": False, "extended": False, "fee_notified": False, **done}
+    assert set(rules.available_actions(status, officer=who == "officer", head=who == "head", **flags)) == expected

@@ -156,6 +156,22 @@ def transition_error(action: str, status: str) -> str:
     return f"申请当前状态为“{STATUSES[status]}”，不能{ACTION_LABELS[action]}"
 
 
+def available_actions(
+    status: str, *, officer: bool, head: bool, correction_asked: bool, extended: bool, fee_notified: bool
+) -> list[str]:
+    """The actions a person may take on an application now: the state table, the roles (the office
+    head extends; officers do everything else), and the once-only steps (one correction request,
+    one extension, one fee notice)."""
+    once_done = {"request_correction": correction_asked, "extend": extended, "notify_fee": fee_notified}
+    allowed = []
+    for action, (starts, _) in TRANSITIONS.items():
+        if status not in starts or once_done.get(action, False):
+            continue
+        if (head if action == "extend" else officer):
+            allowed.append(action)
+    return allowed
+
+
 # --- results (annual-report rows results.*) ------------------------------------------------------
 
 

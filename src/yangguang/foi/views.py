@@ -265,20 +265,14 @@ def staff_detail(request, pk):
         app = _application(request, pk)
     is_officer = organisations_for(request.user, services.OFFICER_ROLES).filter(pk=app.organisation_id).exists()
     is_head = organisations_for(request.user, services.HEAD_ROLES).filter(pk=app.organisation_id).exists()
-    actions = []
-    for key, form_class in ACTION_FORMS.items():
-        if rules.transition_error(key, app.status):
-            continue
-        if key == "extend" and (not is_head or app.extension_workdays):
-            continue
-        if key != "extend" and not is_officer:
-            continue
-        if key == "request_correction" and app.correction_requested_on:
-            continue
-        if key == "notify_fee" and hasattr(app, "fee"):
-            continue
-        form = bound_form if key == bound_action else form_class()
-        actions.append(Action(key, rules.ACTION_LABELS[key], form, open=key == bound_action))
+    allowed = rules.available_actions(
+        app.status, officer=is_officer, head=is_head, correction_asked=bool(app.correction_requested_on),
+        extended=bool(app.extension_workdays), fee_notified=hasattr(app, "fee"),
+    )
+    actions = [
+        Action(key, rules.ACTION_LABELS[key], bound_form if key == bound_action else form_class(), open=key == bound_action)
+        for key, form_class in ACTION_FORMS.items() if key in allowed
+    ]
     return render(request, "foi/staff_detail.html", {
         "app": app, "clock": services.clock_for(app), "light": _light(app), "actions": actions,
         "is_officer": is_officer,

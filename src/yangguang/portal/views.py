@@ -49,17 +49,9 @@ def disclosure_section(request, section):
 
 
 def _annual_report_rows(organisations):
-    """Each organisation with its published annual reports: the latest version of every year (and
-    of a government's summary), newest year first. An organisation outside the portal list that has
-    published one (a town, say) is listed too."""
-    reports: dict[int, list] = {}
-    seen = set()
-    for report in reports_selectors.published_reports().defer("data"):  # by organisation, scope, -year, -version
-        if (report.organisation_id, report.scope, report.year) not in seen:
-            seen.add((report.organisation_id, report.scope, report.year))
-            reports.setdefault(report.organisation_id, []).append(report)
-    for found in reports.values():
-        found.sort(key=lambda r: (-r.year, r.scope != "own"))
+    """Each portal organisation with its published annual reports, and any other organisation that
+    has published one (a town, say)."""
+    reports = reports_selectors.latest_published_by_organisation()
     rows = [(row.organisation, reports.pop(row.organisation.pk, [])) for row in organisations]
     rows += [(found[0].organisation, found) for found in reports.values()]
     return rows

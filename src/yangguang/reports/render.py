@@ -374,14 +374,14 @@ def annual_tables(report: dict) -> tuple[Grid, Grid, Grid]:
     )
 
 
-def _paragraphs(text: str) -> list[str]:
+def paragraphs(text: str) -> list[str]:
     """Paragraphs are separated by blank lines; a line break inside one joins Chinese without a space."""
-    paragraphs = []
+    found = []
     for block in re.split(r"\n\s*\n", text or ""):
         block = re.sub(r"(?<=[^\x00-\x7f])[ \t]*\n\s*(?=[^\x00-\x7f])", "", block.strip())
         if block:
-            paragraphs.append(" ".join(block.split()))
-    return paragraphs
+            found.append(" ".join(block.split()))
+    return found
 
 
 @dataclass(frozen=True)
@@ -401,7 +401,7 @@ def _sections(report: dict) -> list[_Section]:
     return [
         _Section(s["key"], s["label"], grid=grids[s["key"]])
         if s["key"] in grids
-        else _Section(s["key"], s["label"], paragraphs=tuple(_paragraphs(report.get(s["key"], ""))))
+        else _Section(s["key"], s["label"], paragraphs=tuple(paragraphs(report.get(s["key"], ""))))
         for s in _structure()["sections"]
     ]
 

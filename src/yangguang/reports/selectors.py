@@ -139,5 +139,20 @@ def published_reports(organisation: Organisation | None = None) -> QuerySet[Annu
     return qs.order_by("organisation__path", "scope", "-year", "-version")
 
 
+def latest_published_by_organisation() -> dict[int, list[AnnualReport]]:
+    """Organisation id → the latest published version of each of its reports (own and summary),
+    newest year first, own before summary."""
+    found: dict[int, list[AnnualReport]] = {}
+    seen = set()
+    for report in published_reports().defer("data"):  # by organisation, scope, -year, -version
+        key = (report.organisation_id, report.scope, report.year)
+        if key not in seen:
+            seen.add(key)
+            found.setdefault(report.organisation_id, []).append(report)
+    for reports in found.values():
+        reports.sort(key=lambda r: (-r.year, r.scope != AnnualReport.Scope.OWN))
+    return found
+
+
 def latest(organisation: Organisation, year: int, scope: str = AnnualReport.Scope.OWN) -> AnnualReport | None:
     return AnnualReport.objects.filter(organisation=organisation, year=year, scope=scope).order_by("-version").first()

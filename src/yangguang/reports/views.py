@@ -25,10 +25,7 @@ from yangguang.core.selectors import organisations_for
 from yangguang.foi import selectors as foi_selectors
 from yangguang.reports import exports, forms, render as documents, selectors, services
 from yangguang.reports.models import AnnualReport
-
-# render keeps its paragraph rule private; the page must break the texts exactly as the documents
-# do, so it is borrowed in this one place.
-from yangguang.reports.render import _paragraphs as paragraphs
+from yangguang.reports.render import paragraphs  # the page breaks the texts as the documents do
 
 SUMMARY = AnnualReport.Scope.SUMMARY
 OWN = AnnualReport.Scope.OWN
