@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "yangguang.core",
     "yangguang.disclosure",
     "yangguang.foi",
+    "yangguang.services",
     "yangguang.reports",
     "yangguang.portal",
     "yangguang.api",
@@ -234,6 +235,14 @@ try:
     FOI_FEE_STANDARD = json.loads(os.environ.get("YANGGUANG_FOI_FEE_STANDARD") or "{}")
 except ValueError:
     raise ImproperlyConfigured("YANGGUANG_FOI_FEE_STANDARD 不是有效的 JSON") from None
+
+# The service centre (政务服务中心).
+# A case turns yellow when this many working days or fewer remain before its due date.
+SERVICES_WARNING_WORKDAYS = env_int("YANGGUANG_SERVICES_WARNING_WORKDAYS", 1, minimum=0)
+# Online case submissions per sender (keyed hash of the IP address) per hour; 0 switches the limit off.
+SERVICES_RATE_LIMIT = env_int("YANGGUANG_SERVICES_RATE_LIMIT", 20, minimum=0)
+# The public address of the portal, printed in QR codes on notices (e.g. https://zwfw.example.gov.cn).
+PUBLIC_BASE_URL = os.environ.get("YANGGUANG_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -237,3 +237,15 @@ def iter_days(start: date, end: date) -> Iterable[date]:
     while d <= end:
         yield d
         d += timedelta(days=1)
+
+
+def warning_date(due_on: date, calendar: WorkCalendar, workdays_before: int) -> date:
+    """The first day on which at most ``workdays_before`` working days remain until ``due_on``."""
+    day, seen = due_on, 0
+    while seen < workdays_before:
+        day -= timedelta(days=1)
+        if calendar.is_workday(day):
+            seen += 1
+        if (due_on - day).days > 400:  # a calendar without working days: give up gracefully
+            break
+    return day if workdays_before else due_on

@@ -26,7 +26,7 @@ from yangguang.core.attachments import attachment_store, check_upload
 from yangguang.core.models import Organisation, Role
 from yangguang.core.numbering import next_number
 from yangguang.core.selectors import organisations_for
-from yangguang.core.workcalendar import WorkCalendar
+from yangguang.core.workcalendar import WorkCalendar, warning_date
 from yangguang.disclosure.consultation import plain_text, sender_hash
 from yangguang.foi import clock, rules
 from yangguang.foi.models import Application, FeeNotice, Letter, Note, Pause, Review
@@ -128,18 +128,6 @@ def clock_for(application: Application, calendar: WorkCalendar | None = None) ->
     if application.received_on is None:
         return None
     return clock.compute(clock_input(application), calendar or workdays.get_calendar())
-
-
-def warning_date(due_on: date, calendar: WorkCalendar, workdays_before: int) -> date:
-    """The first day on which at most ``workdays_before`` working days remain until ``due_on``."""
-    day, seen = due_on, 0
-    while seen < workdays_before:
-        day -= timedelta(days=1)
-        if calendar.is_workday(day):
-            seen += 1
-        if (due_on - day).days > 400:  # a calendar without working days: give up gracefully
-            break
-    return day if workdays_before else due_on
 
 
 def _apply_clock(application: Application, calendar: WorkCalendar | None = None) -> bool:
