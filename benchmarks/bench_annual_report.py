@@ -116,7 +116,7 @@ RESULT_SHARES = {  # by the result's group; spread evenly over the results of ea
 }
 REVIEW_KINDS = [("reconsideration", 0.70), ("litigation_direct", 0.20), ("litigation_after_reconsideration", 0.10)]
 REVIEW_OUTCOMES = [("upheld", 0.70), ("corrected", 0.15), ("other", 0.15)]
-TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # foi.services.TRACKING_ALPHABET
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # core.tracking.ALPHABET
 TRACKING_SPACE = len(TRACKING_ALPHABET) ** 10
 TRACKING_STEP = 7_919_000_003  # coprime with 31: serial -> code is a bijection, so codes are unique
 

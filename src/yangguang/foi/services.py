@@ -8,7 +8,6 @@ due date and warning date are stored on the row, so queues are indexed queries.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from yangguang.core import audit, gmcrypto
+from yangguang.core import audit, tracking
 from yangguang.core import calendar as workdays
 from yangguang.core.attachments import attachment_store, check_upload
 from yangguang.core.models import Organisation, Role
@@ -33,9 +32,8 @@ from yangguang.foi.models import Application, FeeNotice, Letter, Note, Pause, Re
 
 NUMBER_KIND = "foi_application"
 NUMBER_TEMPLATE = "{org}-YSQ-{year}-{seq:05d}"
-TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-TRACKING_LENGTH = 10
-SECRET_LENGTH = 8
+SECRET_LENGTH = tracking.SECRET_LENGTH
+SECRET_PURPOSE = "foi-tracking-secret"
 DESCRIPTION_MAX = 2000
 TEXT_MAX = 2000
 MAX_ATTACHMENTS = 5
@@ -62,27 +60,19 @@ def _require(actor, organisation: Organisation, roles=OFFICER_ROLES) -> None:
 
 
 def _secret_digest(secret: str) -> str:
-    key = gmcrypto.derive_key(settings.PII_KEY, "foi-tracking-secret")
-    return gmcrypto.hmac_sm3(key, secret.strip().upper().encode()).hex()
+    return tracking.secret_digest(secret, purpose=SECRET_PURPOSE)
 
 
 def secret_matches(application: Application, secret: str) -> bool:
-    return secrets.compare_digest(application.secret_hash, _secret_digest(secret or ""))
+    return tracking.secret_matches(application.secret_hash, secret, purpose=SECRET_PURPOSE)
 
 
 def _new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    return tracking.new_code()
 
 
 def _new_secret(submission_key: uuid.UUID | None = None) -> str:
-    """Random; or, when the client sent a submission key, derived from it with a server key, so
-    that a repeated submission (a double click whose second response is the one the browser
-    shows) can show the same secret again without the secret being stored anywhere."""
-    if submission_key is None:
-        return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(SECRET_LENGTH))
-    key = gmcrypto.derive_key(settings.PII_KEY, "foi-secret-from-submission-key")
-    digest = gmcrypto.hmac_sm3(key, submission_key.bytes)
-    return "".join(TRACKING_ALPHABET[b % len(TRACKING_ALPHABET)] for b in digest[:SECRET_LENGTH])
+    return tracking.new_secret(submission_key, purpose=SECRET_PURPOSE)
 
 
 def cn_date(day: date | None) -> str:

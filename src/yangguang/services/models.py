@@ -139,6 +139,7 @@ class Case(models.Model):
     tracking_code = models.CharField("查询码", max_length=16, unique=True)
     secret_hash = models.CharField("查询密码摘要", max_length=64, blank=True)
     submission_key = models.UUIDField("提交标识", null=True, blank=True, editable=False)
+    sender_hash = models.CharField("提交来源摘要", max_length=64, blank=True, editable=False)
 
     applicant_type = models.CharField("申请人类型", max_length=20, choices=_choices(rules.APPLICANT_TYPES), default="person")
     applicant_name = models.CharField("申请人", max_length=100)
@@ -212,6 +213,7 @@ class Case(models.Model):
             models.Index(fields=["accepted_on"], name="svc_case_accepted"),
             models.Index(fields=["completed_on"], name="svc_case_completed"),
             models.Index(fields=["id_number_hash", "submitted_at"], name="svc_case_applicant"),
+            models.Index(fields=["sender_hash", "submitted_at"], name="svc_case_sender"),
         ]
 
     def __str__(self) -> str:
