@@ -47,9 +47,11 @@ def _fresh_process_caches():
     rolled-back test leaves no signal behind, so every test starts with empty caches."""
     from yangguang.core.numbering import forget_templates
     from yangguang.foi import api as foi_api
+    from yangguang.services import api as services_api
 
     forget_templates()
     foi_api._organisations.clear()
+    services_api.forget_items()
 
 
 @pytest.fixture

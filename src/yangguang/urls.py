@@ -12,7 +12,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("yangguang.disclosure.urls")),
     path("", include("yangguang.foi.urls")),
+    path("", include("yangguang.services.urls")),
     path("", include("yangguang.reports.urls")),
+    path("", include("yangguang.services.urls_guides")),
     path("", include("yangguang.portal.urls")),
 ]
 

@@ -69,6 +69,7 @@ def _not_found(request, exc):
 
 api.add_router("/disclosure/", "yangguang.disclosure.api.router")
 api.add_router("/foi/", "yangguang.foi.api.router")
+api.add_router("/services/", "yangguang.services.api.router")
 
 
 class WorkdayAddQuery(Schema):

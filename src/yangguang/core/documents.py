@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Literal
 
 import pylopdf_fonts_zh_cn
+import segno
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -60,6 +61,16 @@ class OfficialDocument:
     signature: str = ""  # the issuing organisation
     signed_on: date | None = None  # shown as 2026年11月26日 under the signature
     notes: tuple[str, ...] = ()  # small print after the date, e.g. "（联系人：…，电话：…）"
+    qr_url: str = ""  # printed as a QR code at the end, with its caption, e.g. the public progress page
+    qr_caption: str = ""
+
+
+_QR_MM = 28  # printed side of a QR code: scannable by a phone at arm's length
+
+
+def qr_matrix(url: str) -> list[list[bool]]:
+    """The modules of a QR code for ``url`` (error correction M), without the quiet zone."""
+    return [[bool(v) for v in row] for row in segno.make(url, error="m").matrix]
 
 
 def font_path() -> Path:
@@ -284,6 +295,23 @@ class _Typesetter:
         if self.y > _TOP:
             self.y += _LINE_PITCH
 
+    def qr_code(self, url: str, caption: str) -> None:
+        """The code as filled squares (vector: sharp at any print size), right-aligned, with a caption."""
+        matrix = qr_matrix(url)
+        side = _QR_MM * _PT_PER_MM
+        module = side / len(matrix)
+        self.blank_line()
+        self.room_for(side + (_LINE_PITCH if caption else 0))
+        left = _LEFT + _TEXT_WIDTH - side
+        self.pdf.set_fill_color(0, 0, 0)
+        for r, row in enumerate(matrix):
+            for c, dark in enumerate(row):
+                if dark:
+                    self.pdf.rect(left + c * module, self.y + r * module, module, module, style="F")
+        self.y += side
+        if caption:
+            self.paragraph(caption, size=_NOTE_PT, leading=_NOTE_LEADING, align="right")
+
     def width(self, text: str, *, size: float, tracking: float = 0.0) -> float:
         self.pdf.set_font(_FAMILY, size=size)
         self.pdf.set_char_spacing(0)
@@ -352,7 +380,8 @@ class _Typesetter:
 
 def render_pdf(doc: OfficialDocument) -> bytes:
     signed_on = chinese_date(doc.signed_on) if doc.signed_on else ""
-    text = "".join((doc.title, doc.doc_number, doc.addressee, *doc.paragraphs, doc.signature, signed_on, *doc.notes))
+    text = "".join((doc.title, doc.doc_number, doc.addressee, *doc.paragraphs, doc.signature, signed_on, *doc.notes,
+                    doc.qr_caption))
     # fpdf2 takes fonts from files only, and reads this one lazily: it must outlive pdf.output()
     with tempfile.NamedTemporaryFile(suffix=".ttf") as font_file:
         font_file.write(_truetype_subset(text + " — 0123456789"))  # and the page numbers
@@ -394,6 +423,8 @@ def _render_pdf(doc: OfficialDocument, signed_on: str, font_file: str) -> bytes:
                 page.paragraph(text, align="right", right_inset=space * _COLUMN, tracking=_TRACKING)
     for note in doc.notes:
         page.paragraph(note, size=_NOTE_PT, leading=_NOTE_LEADING, align="justify", first_indent=2 * _NOTE_PT)
+    if doc.qr_url:
+        page.qr_code(doc.qr_url, doc.qr_caption)
     return bytes(pdf.output())
 
 
@@ -532,6 +563,14 @@ def render_docx(doc: OfficialDocument) -> bytes:
                 paragraph.paragraph_format.keep_with_next = True  # never a date alone on a page
     for note in doc.notes:
         _add_paragraph(document, note, size=_NOTE_PT, leading=_NOTE_LEADING, first_indent_chars=2)
+    if doc.qr_url:
+        image = BytesIO()
+        segno.make(doc.qr_url, error="m").save(image, kind="png", scale=8, border=0)
+        image.seek(0)
+        picture = _add_paragraph(document, "", align=WD_ALIGN_PARAGRAPH.RIGHT)
+        picture.add_run().add_picture(image, width=Mm(_QR_MM))
+        if doc.qr_caption:
+            _add_paragraph(document, doc.qr_caption, align=WD_ALIGN_PARAGRAPH.RIGHT, size=_NOTE_PT, leading=_NOTE_LEADING)
 
     buffer = BytesIO()
     document.save(buffer)

@@ -14,6 +14,7 @@ from yangguang.disclosure import selectors as disclosure_selectors
 from yangguang.foi.selectors import STAFF_ROLES as FOI_STAFF_ROLES
 from yangguang.portal.forms import RevealForm
 from yangguang.reports import selectors as reports_selectors
+from yangguang.services import selectors as services_selectors
 
 DISCLOSURE_SECTIONS = {
     "zn": ("政府信息公开指南", "各机关政府信息公开指南：公开的分类与编排、获取方式、工作机构名称、地址、办公时间、联系电话、传真和电子邮箱。"),
@@ -84,6 +85,7 @@ def staff_home(request):
         "disclosure_desk": any(a.role in disclosure_selectors.DISCLOSURE_ROLES for a in assignments),
         "foi_desk": any(a.role in FOI_STAFF_ROLES for a in assignments),
         "reports_desk": any(a.role in reports_selectors.REPORT_ROLES for a in assignments),
+        "services_desk": any(a.role in services_selectors.STAFF_ROLES for a in assignments),
     })
 
 

@@ -305,13 +305,13 @@ def _rate_check(sender: str, now) -> None:
 
 def case_submit_online(
     *, item: ServiceItem, data: dict, provided: list[int] | None = None, client_ip: str = "",
-    submission_key: uuid.UUID | None = None, user=None,
+    submission_key: uuid.UUID | None = None, user=None, centre: Organisation | None = None,
 ) -> Submitted:
     """An online application (网上申报), no account needed; the centre's window then accepts or
     refuses it. ``provided`` lists the ids of the item's materials the applicant says they have."""
     if not item.is_active or not item.online_allowed:
         raise ValidationError({"item": f"“{item.name}”不支持网上申报，请到窗口或便民服务点办理"})
-    centre = centre_for(item)
+    centre = centre or centre_for(item)
     if submission_key is not None:
         existing = Case.objects.filter(organisation=centre, submission_key=submission_key).first()
         if existing is not None:
@@ -691,3 +691,18 @@ def case_withdraw(*, case: Case, reason: str, secret: str | None = None, actor=N
         _save(c, "withdrawn_on", "withdrawal_reason")
         audit.record(actor=actor, action="services.case.withdraw", target=c, before=before, after=_state(c), reason=reason)
     return c
+
+
+def clock_for(case: Case) -> clock.ClockResult | None:
+    """The explained clock of an accepted case (for its page), or None before acceptance."""
+    if case.accepted_on is None:
+        return None
+    try:
+        return clock.due_date(case.accepted_on, case.committed_limit, clock_suspensions(case.suspensions.all()),
+                              workdays.get_calendar())
+    except clock.ClockError:
+        return None
+
+
+def can_register(user) -> bool:
+    return organisations_for(user, CLERK_ROLES).exists()
