@@ -20,74 +20,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yangguang.core import audit, tracking
-from yangguang.core import calendar as workdays
 from yangguang.core.models import Organisation, Role, Window
 from yangguang.core.numbering import next_number
 from yangguang.core.selectors import organisations_for
-from yangguang.core.workcalendar import WorkCalendar, warning_date
 from yangguang.disclosure.consultation import plain_text, sender_hash
 from yangguang.foi import rules as foi_rules
-from yangguang.services import clock, rules
+from yangguang.services import rules
+from yangguang.services.deadlines import CLOCK_FIELDS, apply_clock, clock_for, recompute_deadlines  # noqa: F401  (re-exported)
 from yangguang.services.models import Case, CaseMaterial, Hop, Material, ServiceItem, Step, Suspension
-
-# --- the clock on the row -------------------------------------------------------------------------
-
-
-def clock_suspensions(suspensions) -> tuple[clock.Suspension, ...]:
-    return tuple(
-        clock.Suspension(s.started_on, s.ended_on, rules.SUSPENSION_KINDS.get(s.kind, s.kind)) for s in suspensions
-    )
-
-
-def apply_clock(case: Case, suspensions: list[Suspension] | None = None, calendar: WorkCalendar | None = None) -> bool:
-    """Store the due date, warning date and (once completed) the working days used; True when any
-    changed. ``suspensions`` defaults to the case's stored ones."""
-    before = (case.due_on, case.warning_on, case.due_provisional, case.used_workdays)
-    if case.accepted_on is None:
-        case.due_on = case.warning_on = case.used_workdays = None
-        case.due_provisional = False
-    else:
-        calendar = calendar or workdays.get_calendar()
-        if suspensions is None:
-            suspensions = list(case.suspensions.all()) if case.pk else []
-        stops = clock_suspensions(suspensions)
-        try:
-            result = clock.due_date(case.accepted_on, case.committed_limit, stops, calendar)
-            case.used_workdays = (
-                clock.used_workdays(case.accepted_on, case.completed_on, stops, calendar) if case.completed_on else None
-            )
-        except clock.ClockError as exc:
-            raise ValidationError({"clock": str(exc)}) from None
-        case.due_on = result.due_on
-        case.due_provisional = result.provisional
-        case.warning_on = (
-            warning_date(result.due_on, calendar, settings.SERVICES_WARNING_WORKDAYS) if result.due_on else None
-        )
-    return before != (case.due_on, case.warning_on, case.due_provisional, case.used_workdays)
-
-
-CLOCK_FIELDS = ("due_on", "warning_on", "due_provisional", "used_workdays")
-
-
-@workdays.register_recomputer("services")
-def recompute_deadlines(*, calendar: WorkCalendar, since: date) -> int:
-    """Recompute the stored dates of cases that a change of the calendar from ``since`` can move:
-    open cases due on or after it, and completed cases whose span reaches it (their used days)."""
-    changed = 0
-    candidates = (
-        Case.objects.exclude(accepted_on=None)
-        .filter(
-            Q(status__in=rules.RUNNING_STATUSES) & (Q(due_on__gte=since) | Q(due_on__isnull=True) | Q(due_provisional=True))
-            | Q(completed_on__gte=since)
-        )
-        .prefetch_related("suspensions")
-    )
-    for case in candidates.iterator(chunk_size=500):
-        if apply_clock(case, calendar=calendar):
-            case.save(update_fields=list(CLOCK_FIELDS))
-            changed += 1
-    return changed
-
+from yangguang.services.routing import authorised_windows, centre_for, local_today, next_hop, window_refusal  # noqa: F401  (re-exported)
 
 # --- helpers ----------------------------------------------------------------------------------------
 
@@ -102,10 +43,6 @@ ACTOR_ROLES = {rules.CLERK: Role.WINDOW_CLERK, rules.REVIEWER: Role.REVIEWER, ru
 
 class RateLimited(ValidationError):
     pass
-
-
-def local_today() -> date:
-    return timezone.localdate()
 
 
 def cn_date(day: date | None) -> str:
@@ -196,52 +133,6 @@ def _text(value: str, field: str, label: str, *, required: bool = True, limit: i
     if len(text) > limit:
         raise ValidationError({field: f"{label}不能超过 {limit} 字（现为 {len(text)} 字）"})
     return text
-
-
-# --- where a case goes ----------------------------------------------------------------------------
-
-
-def authorised_windows(item: ServiceItem, on: date | None = None) -> list[Window]:
-    """Windows whose department authorisation covers ``item`` on ``on`` (授权书 not revoked)."""
-    on = on or local_today()
-    return list(
-        Window.objects.filter(
-            is_active=True,
-            authorisations__department_id=item.department_id,
-            authorisations__authorised_on__lte=on,
-        )
-        .filter(Q(authorisations__revoked_on__isnull=True) | Q(authorisations__revoked_on__gt=on))
-        .select_related("centre")
-        .order_by("centre__path", "number")
-        .distinct()
-    )
-
-
-def window_refusal(window: Window, item: ServiceItem, on: date | None = None) -> str:
-    """Why ``window`` may not accept ``item``; empty when it may."""
-    if not window.is_active:
-        return f"{window}已停用"
-    allowed = authorised_windows(item, on)
-    if window in allowed:
-        return ""
-    names = "、".join(f"{w.centre.short_name or w.centre.name}{w}" for w in allowed) or "无"
-    return f"{window}未获{item.department}授权受理“{item.name}”。已授权的窗口：{names}"
-
-
-def centre_for(item: ServiceItem) -> Organisation:
-    windows = authorised_windows(item)
-    if not windows:
-        raise ValidationError({"item": f"“{item.name}”尚未进驻政务服务中心（{item.department}未授权任何窗口），暂不能申请"})
-    return windows[0].centre
-
-
-def next_hop(location: Organisation, centre: Organisation) -> Organisation:
-    """Village point → its town; town (or anything else) → the centre."""
-    if location.kind == Organisation.Kind.VILLAGE and location.parent_id:
-        parent = location.parent
-        if parent.kind == Organisation.Kind.TOWN:
-            return parent
-    return centre
 
 
 # --- intake -----------------------------------------------------------------------------------------
@@ -691,17 +582,6 @@ def case_withdraw(*, case: Case, reason: str, secret: str | None = None, actor=N
         _save(c, "withdrawn_on", "withdrawal_reason")
         audit.record(actor=actor, action="services.case.withdraw", target=c, before=before, after=_state(c), reason=reason)
     return c
-
-
-def clock_for(case: Case) -> clock.ClockResult | None:
-    """The explained clock of an accepted case (for its page), or None before acceptance."""
-    if case.accepted_on is None:
-        return None
-    try:
-        return clock.due_date(case.accepted_on, case.committed_limit, clock_suspensions(case.suspensions.all()),
-                              workdays.get_calendar())
-    except clock.ClockError:
-        return None
 
 
 def can_register(user) -> bool:
