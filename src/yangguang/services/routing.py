@@ -21,13 +21,12 @@ def local_today() -> date:
 def authorised_windows(item: ServiceItem, on: date | None = None) -> list[Window]:
     """Windows whose department authorisation covers ``item`` on ``on`` (授权书 not revoked)."""
     on = on or local_today()
+    # One filter() call: every condition must hold for the same authorisation of the window.
+    authorised = Q(
+        authorisations__department_id=item.department_id, authorisations__authorised_on__lte=on,
+    ) & (Q(authorisations__revoked_on__isnull=True) | Q(authorisations__revoked_on__gt=on))
     return list(
-        Window.objects.filter(
-            is_active=True,
-            authorisations__department_id=item.department_id,
-            authorisations__authorised_on__lte=on,
-        )
-        .filter(Q(authorisations__revoked_on__isnull=True) | Q(authorisations__revoked_on__gt=on))
+        Window.objects.filter(authorised, is_active=True)
         .select_related("centre")
         .order_by("centre__path", "number")
         .distinct()

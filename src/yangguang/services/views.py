@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,8 +18,7 @@ from yangguang.core import context
 from yangguang.core.models import Window
 from yangguang.core.selectors import roles_of
 from yangguang.disclosure.views import _apply_errors
-from yangguang.services import forms, notices, rules, selectors, services
-from yangguang.services.models import ServiceItem
+from yangguang.services import forms, guides, notices, rules, selectors, services
 
 # --- public -----------------------------------------------------------------------------------------
 
@@ -30,7 +29,9 @@ def _client_ip(request) -> str:
 
 def apply(request, code: str):
     """网上申报 of one item; no account needed (a signed-in person's account is linked)."""
-    item = get_object_or_404(ServiceItem.objects.select_related("department"), code=code, is_active=True)
+    item = guides.public_item(code)
+    if item is None:
+        raise Http404
     if not item.online_allowed:
         return render(request, "services/apply_closed.html", {"item": item}, status=404)
     form = forms.ApplicantForm(request.POST or None, item=item)
