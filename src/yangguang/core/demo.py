@@ -80,6 +80,7 @@ DEMO_USERS = [
     DemoUser("anquan", "高振宇", Role.SECURITY_ADMIN, CITY, "13800000010", "990100198410100010"),
     DemoUser("shenji", "罗思源", Role.AUDIT_ADMIN, CITY, "13800000011", "990100198611110061"),
     DemoUser("daiban", "刘春梅", Role.WINDOW_CLERK, "YXX-LTZ-01", "13800000012", "990105199112120082"),
+    DemoUser("zhendaiban", "张海燕", Role.WINDOW_CLERK, "YXX-LTZ", "13800000017", "990105198907170046"),
     DemoUser("waibu", "赵一帆", Role.WINDOW_CLERK, "QSX", "13800000013", "990106199301130093"),
     # The city's 政务公开办, in the government office, publishes on behalf of the departments.
     DemoUser("zwgk", "许嘉宁", Role.DISCLOSURE_OFFICER, "SLS-ZFB", "13800000014", "990100199402140024", CITY),
