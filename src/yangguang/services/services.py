@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -209,7 +210,7 @@ def case_submit_online(
             return Submitted(existing, tracking.new_secret(submission_key, purpose=SECRET_PURPOSE), False)
     return _create(
         item=item, centre=centre, location=centre, channel="online", data=data, provided=provided,
-        actor=user, client_ip=client_ip, submission_key=submission_key,
+        actor=user or AnonymousUser(), client_ip=client_ip, submission_key=submission_key,
     )
 
 
