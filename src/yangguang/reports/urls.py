@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yangguang.reports import views
+from yangguang.reports import views, views_service
 from yangguang.reports.models import AnnualReport
 
 app_name = "reports"
@@ -16,6 +16,9 @@ urlpatterns = [
     path("staff/reports/annual/<int:pk>/publish/", views.staff_publish, name="staff-publish"),
     path("staff/reports/annual/<int:pk>/correct/", views.staff_correct, name="staff-correct"),
     path("staff/reports/annual/<int:pk>.<str:fmt>", views.staff_download, name="staff-download"),
+    path("staff/reports/service/", views_service.staff_service, name="service-staff"),
+    path("staff/reports/service/export.<str:fmt>", views_service.staff_service_download, name="service-staff-download"),
+    path("zwfw/bjgs/", views_service.public_service, name="service-public"),
     # The list of /xxgk/nb/ is the portal's section page; these are the reports themselves.
     path("xxgk/nb/<str:code>/<int:year>/", views.archive, name="archive"),
     path("xxgk/nb/<str:code>/<int:year>/v<int:version>.<str:fmt>", views.archive_download, name="archive-download"),

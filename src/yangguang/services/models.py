@@ -210,8 +210,16 @@ class Case(models.Model):
             models.Index(fields=["organisation", "status", "due_on"], name="svc_case_queue"),
             models.Index(fields=["location", "status"], name="svc_case_location"),
             models.Index(fields=["status", "warning_on"], name="svc_case_light"),
-            models.Index(fields=["accepted_on"], name="svc_case_accepted"),
-            models.Index(fields=["completed_on"], name="svc_case_completed"),
+            # The statistics read only these (covering: every column is a key, which SQLite honours too).
+            models.Index(fields=["accepted_on", "department", "window", "item", "immediate", "organisation", "agency_point"],
+                         name="svc_stat_accepted"),
+            models.Index(fields=["completed_on", "department", "window", "item", "status", "accepted_on", "committed_limit",
+                                 "legal_limit", "used_workdays", "organisation", "agency_point"], name="svc_stat_completed"),
+            models.Index(fields=["accepted_on", "agency_point", "immediate", "organisation", "department"],
+                         condition=Q(agency_point__isnull=False), name="svc_stat_agency_accepted"),
+            models.Index(fields=["completed_on", "agency_point", "status", "accepted_on", "committed_limit", "legal_limit",
+                                 "used_workdays", "organisation", "department"],
+                         condition=Q(agency_point__isnull=False), name="svc_stat_agency_completed"),
             models.Index(fields=["id_number_hash", "submitted_at"], name="svc_case_applicant"),
             models.Index(fields=["sender_hash", "submitted_at"], name="svc_case_sender"),
         ]
