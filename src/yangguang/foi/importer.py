@@ -30,6 +30,7 @@ from django.db.models import prefetch_related_objects
 
 from yangguang.core import audit
 from yangguang.core import calendar as workdays
+from yangguang.core.importing import iso_day
 from yangguang.core.models import NumberSequence, Organisation
 from yangguang.core.workcalendar import WorkCalendar
 from yangguang.disclosure.consultation import plain_text
@@ -55,7 +56,6 @@ CORRECTION_FIELDS = {"requested_on", "received_on", "items"}
 EXTENSION_FIELDS = {"workdays", "notified_on", "reason"}
 CONSULTATION_FIELDS = {"kind", "from", "to", "party"}
 CONSULTATION_KINDS = {kind.value: kind.label for kind in (Pause.Kind.THIRD_PARTY, Pause.Kind.AGENCY)}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # The platform's own numbers (services.NUMBER_TEMPLATE): {org}-YSQ-{year}-{seq:05d}
@@ -213,17 +213,9 @@ class _Line:
             if required:
                 self.error(prefix + name, "缺少日期（YYYY-MM-DD）")
             return None
-        if not isinstance(value, str) or not _ISO_DATE.match(value):
-            self.error(prefix + name, f"{json.dumps(value, ensure_ascii=False)} 不是 YYYY-MM-DD 格式的日期")
-            return None
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            self.error(prefix + name, f"{value} 不是有效的日期")
-            return None
-        if day > self.today:
-            self.error(prefix + name, f"{value} 晚于今天")
-            return None
+        day, error = iso_day(value, today=self.today)
+        if error:
+            self.error(prefix + name, error)
         return day
 
     def items(self, name: str, *, at_most: int | None) -> list[dict]:

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from yangguang.core import audit, tracking
 from yangguang.core import calendar as workdays
+from yangguang.core.importing import iso_day
 from yangguang.core.models import Organisation, Window
 from yangguang.core.workcalendar import WorkCalendar
 from yangguang.services import rules
@@ -55,7 +56,6 @@ REASON_KINDS = (
     ("补正", "correction"), ("听证", "hearing"), ("检验", "testing"), ("检测", "testing"), ("检疫", "testing"),
     ("鉴定", "testing"), ("专家", "expert"), ("评审", "expert"), ("论证", "expert"),
 )
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def kind_from_reason(reason: str) -> str:
@@ -176,17 +176,9 @@ class _Line:
             if required:
                 self.error(prefix + name, "缺少日期（YYYY-MM-DD）")
             return None
-        if not isinstance(value, str) or not _ISO_DATE.match(value):
-            self.error(prefix + name, f"{json.dumps(value, ensure_ascii=False)} 不是 YYYY-MM-DD 格式的日期")
-            return None
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            self.error(prefix + name, f"{value} 不是有效的日期")
-            return None
-        if day > self.today:
-            self.error(prefix + name, f"{value} 晚于今天（{self.today}）")
-            return None
+        day, error = iso_day(value, today=self.today)
+        if error:
+            self.error(prefix + name, error)
         return day
 
     def moment(self, name: str) -> datetime | None:
