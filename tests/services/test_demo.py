@@ -90,7 +90,8 @@ def test_the_year_has_the_seeds_figures_at_a_smaller_scale(centre_year):
     saved = completed.exclude(legal_limit=None).aggregate(s=Sum(F("legal_limit") - F("used_workdays")))["s"]
     assert saved == round(demo.SEED_SAVED * completed.count() / demo.SEED_COMPLETED)
     assert set(cases.values_list("channel", flat=True)) == set(rules.CHANNELS)
-    assert cases.values("window").distinct().count() == 25
+    assert cases.exclude(window=None).values("window").distinct().count() == 25
+    assert not cases.filter(accepted_on=None).exclude(window=None).exists()  # a window only once accepted
     points = Organisation.objects.filter(pk__in=cases.exclude(agency_point=None).values("agency_point"))
     assert points.exists() and set(points.values_list("kind", flat=True)) <= {"town", "village"}
     assert Suspension.objects.filter(case__completed_on__isnull=False).exists()

@@ -460,8 +460,8 @@ class _Year:
                 location = village if p.show[0] == "village" else town
             case = new_case(
                 organisation_id=centre.pk, number=NUMBER_TEMPLATE.format(org=centre.code, year=year, seq=seq[year]),
-                sequence=seq[year], item_id=item.pk, department_id=item.department_id, window_id=self.windows[item.department_id],
-                channel=p.channel, agency_point_id=p.point, location_id=location, tracking_code=code,
+                sequence=seq[year], item_id=item.pk, department_id=item.department_id,
+                window_id=self.windows[item.department_id] if p.accepted_on else None, channel=p.channel, agency_point_id=p.point, location_id=location, tracking_code=code,
                 applicant_type=organisation, applicant_name=rng.choice(self.companies if organisation == "organisation" else self.people),
                 status=p.status, submitted_at=p.submitted_at, accepted_on=p.accepted_on, accepted_at=p.accepted_at,
                 immediate=item.immediate, committed_limit=item.committed_limit, legal_limit=item.legal_limit,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from yangguang.core.models import AuditEvent, Role
@@ -52,7 +52,7 @@ def queue(user, filters: QueueFilter, *, today: date) -> QuerySet[Case]:
     if filters.q:
         q = filters.q.strip()
         cases = cases.filter(Q(number__icontains=q) | Q(tracking_code=q.upper()) | Q(applicant_name=q) | Q(item__name__icontains=q))
-    return cases.order_by("due_on", "submitted_at")
+    return cases.order_by(F("due_on").asc(nulls_last=True), "submitted_at")
 
 
 def _light_q(light_key: str, today: date) -> Q:
