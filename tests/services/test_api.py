@@ -40,3 +40,20 @@ def test_bad_input_names_the_field(client, hall):
         assert response.status_code in (400, 422), (field, response.content)
         assert field in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_too_many_submissions_from_one_sender_are_a_429(client, hall, settings):
+    settings.SERVICES_RATE_LIMIT = 1
+    first = client.post("/api/v1/services/cases", payload(hall.licence), content_type="application/json")
+    second = client.post("/api/v1/services/cases", payload(hall.licence), content_type="application/json")
+    assert first.status_code == 201 and second.status_code == 429
+    assert "提交过于频繁" in second.json()["detail"] and Case.objects.count() == 1
+
+
+def test_an_item_past_its_stop_date_is_refused(client, hall):
+    from yangguang.services.models import ServiceItem
+    from yangguang.services.services import local_today
+
+    ServiceItem.objects.filter(pk=hall.licence.pk).update(active_until=local_today())
+    response = client.post("/api/v1/services/cases", payload(hall.licence), content_type="application/json")
+    assert response.status_code == 400 and "item" in response.content.decode()

@@ -134,12 +134,15 @@ def test_a_revoked_authorisation_no_longer_counts(hall):
 
 def test_missing_required_materials_block_acceptance_with_the_list(hall):
     item = hall.licence
+    register(hall, hall.simple)  # the case's material rows and the item's materials get different ids
     optional = item.materials.get(required=False)
     case = services.case_register(actor=hall.clerk, item=item, data=applicant(), provided=[optional.pk]).case
     with pytest.raises(ValidationError) as error:
         services.case_accept(actor=hall.clerk, case=case, window=hall.window_police)
     assert error.value.message_dict["materials"] == ["缺少必须提供的材料，不能受理：申请表、身份证明"]
-    case = services.case_accept(actor=hall.clerk, case=case, window=hall.window_police, provided=all_materials(item))
+    rows = list(case.materials.values_list("pk", flat=True))
+    assert rows != all_materials(item)  # the case's own rows, not the catalogue's materials
+    case = services.case_accept(actor=hall.clerk, case=case, window=hall.window_police, provided=rows)
     assert case.status == rules.ACCEPTED
 
 
@@ -241,3 +244,132 @@ def test_a_calendar_change_moves_open_due_dates(hall, system_admin):
     calendar_day_set(actor=system_admin, day=D("2026-03-04"), kind="holiday", name="临时放假")
     case.refresh_from_db()
     assert case.due_on == D("2026-03-10")
+
+
+def test_time_cannot_be_stopped_after_the_limit_ran_out(hall):
+    """A suspension dated after the due date would turn an overdue case into one finished in time."""
+    case = register(hall, backdate="2026-08-31")
+    case = services.case_accept(actor=hall.clerk, case=case, window=hall.window_police, on=D("2026-09-01"))
+    case = services.case_review_start(actor=hall.reviewer, case=case)
+    assert case.due_on == D("2026-09-08")
+    with pytest.raises(ValidationError, match="已超过办结期限"):
+        services.case_suspend(actor=hall.reviewer, case=case, kind="other", reason="补记", on=D("2026-09-09"))
+    with pytest.raises(ValidationError, match="已超过办结期限"):
+        services.case_request_correction(actor=hall.reviewer, case=case, missing=["身份证明"], on=D("2026-09-10"))
+
+
+def test_a_decision_cannot_be_dated_inside_a_suspension(hall):
+    case = register(hall, backdate="2026-03-01")
+    case = services.case_accept(actor=hall.clerk, case=case, window=hall.window_police, on=D("2026-03-02"))
+    case = services.case_review_start(actor=hall.reviewer, case=case)
+    case = services.case_suspend(actor=hall.reviewer, case=case, kind="hearing", reason="听证", on=D("2026-03-03"))
+    case = services.case_resume(actor=hall.reviewer, case=case, on=D("2026-03-10"))
+    case = services.case_review_pass(actor=hall.reviewer, case=case, opinion="拟准予")
+    with pytest.raises(ValidationError, match="不能早于"):
+        services.case_decide(actor=hall.approver, case=case, result="approved", document_number="1号", on=D("2026-03-04"))
+
+
+def test_a_catalogue_change_does_not_strand_an_open_case(hall):
+    """The case keeps the materials and steps its item had when it was registered."""
+    case = register(hall)
+    hall.licence.materials.all().delete()  # a catalogue re-import replaced the materials
+    hall.licence.steps = ["accept", "complete"]
+    hall.licence.save()
+    case = services.case_accept(actor=hall.clerk, case=Case.objects.get(pk=case.pk), window=hall.window_police)
+    assert case.step_keys == ("accept", "review", "approve", "complete")
+    case = services.case_review_start(actor=hall.reviewer, case=case)
+    assert case.status == rules.REVIEWING
+
+
+def test_an_item_past_its_stop_date_takes_no_applications(hall):
+    from yangguang.services.models import ServiceItem
+
+    ServiceItem.objects.filter(pk=hall.licence.pk).update(active_until=services.local_today())
+    hall.licence.refresh_from_db()
+    with pytest.raises(ValidationError, match="不支持网上申报"):
+        services.case_submit_online(item=hall.licence, data=applicant())
+    with pytest.raises(ValidationError, match="已停用"):
+        services.case_register(actor=hall.clerk, item=hall.licence, data=applicant())
+
+
+def test_each_centre_handles_its_own_and_the_nearest_takes_agency_cases(hall):
+    """A county centre also authorised for the item: the city's clerk registers at the city centre,
+    the county's village point sends its case to the county centre."""
+    from ..conftest import make_org, make_person
+    from yangguang.core.models import Organisation, Role, Window, WindowAuthorisation
+
+    county_centre = make_org("C-A-ZWFW", "甲县政务服务中心", Organisation.Kind.SERVICE_CENTRE, hall.world.county)
+    window = Window.objects.create(centre=county_centre, number="01", name="综合窗口", kind=Window.Kind.COMPREHENSIVE)
+    WindowAuthorisation.objects.create(window=window, department=hall.police, authorised_on=D("2025-01-02"))
+    assert register(hall).organisation == hall.centre
+    county_clerk = make_person("cclerk", Role.WINDOW_CLERK, county_centre)
+    assert register(hall, actor=county_clerk).organisation == county_centre
+    agency = services.case_register(actor=hall.agency_village, item=hall.licence, data=applicant(), point=hall.world.village).case
+    assert agency.organisation == county_centre
+
+
+def test_the_village_point_still_sees_the_case_it_forwarded_and_may_record_a_withdrawal(hall):
+    from yangguang.services import selectors
+
+    case = services.case_register(actor=hall.agency_village, item=hall.licence, data=applicant(), point=hall.world.village).case
+    assert "withdraw" in services.actions_for(hall.agency_village, case)
+    case = services.case_forward(actor=hall.agency_village, case=case)
+    assert selectors.case_for(hall.agency_village, case.pk) is not None
+    assert services.actions_for(hall.agency_village, case) == []  # it is the town's to forward now
+
+
+def _accepted(hall):
+    return services.case_accept(actor=hall.clerk, case=register(hall), window=hall.window_police)
+
+
+def _reviewing(hall):
+    return services.case_review_start(actor=hall.reviewer, case=_accepted(hall))
+
+
+def _correction(hall):
+    return services.case_request_correction(actor=hall.reviewer, case=_reviewing(hall), missing=["身份证明"])
+
+
+def _suspended(hall):
+    return services.case_suspend(actor=hall.reviewer, case=_reviewing(hall), kind="expert", reason="专家评审")
+
+
+def _approving(hall):
+    return services.case_review_pass(actor=hall.reviewer, case=_reviewing(hall), opinion="拟准予")
+
+
+def _completed(hall):
+    return services.case_decide(actor=hall.approver, case=_approving(hall), result="approved", document_number="1号")
+
+
+# (set-up, action, the one who may, kwargs): everyone else of the hall is refused.
+STEPS = [
+    (register, "case_reject", "clerk", {"reason": "不属于受理范围"}),
+    (register, "case_accept", "clerk", {"window": "window_police"}),
+    (_accepted, "case_review_start", "reviewer", {}),
+    (_reviewing, "case_request_correction", "reviewer", {"missing": ["身份证明"]}),
+    (_correction, "case_receive_correction", "clerk", {}),
+    (_reviewing, "case_suspend", "reviewer", {"kind": "testing", "reason": "检验检测"}),
+    (_suspended, "case_resume", "reviewer", {}),
+    (_reviewing, "case_review_pass", "reviewer", {"opinion": "拟准予"}),
+    (_approving, "case_return_to_review", "approver", {"opinion": "材料需复核"}),
+    (_approving, "case_decide", "approver", {"result": "approved", "document_number": "1号"}),
+    (_completed, "case_deliver", "clerk", {}),
+]
+PEOPLE = ("clerk", "reviewer", "approver", "agency_village", "agency_town", "outsider")
+
+
+@pytest.mark.parametrize("setup, action, allowed, kwargs", STEPS, ids=[s[1] for s in STEPS])
+def test_every_step_is_taken_only_by_its_role(hall, setup, action, allowed, kwargs):
+    case = setup(hall)
+    kwargs = {k: getattr(hall, v) if k == "window" else v for k, v in kwargs.items()}
+    for person in PEOPLE:
+        if person == allowed:
+            continue
+        with pytest.raises(PermissionDenied):
+            getattr(services, action)(actor=getattr(hall, person), case=case, **kwargs)
+    before = Case.objects.get(pk=case.pk).status
+    after = getattr(services, action)(actor=getattr(hall, allowed), case=case, **kwargs)
+    assert after.status != before or action in ("case_suspend", "case_resume")
+    if action == "case_return_to_review":
+        assert after.status == rules.REVIEWING

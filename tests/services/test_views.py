@@ -84,11 +84,10 @@ def test_the_clerk_registers_and_accepts_at_the_window(client, hall):
     assert response.status_code == 302 and response["Location"] == f"/staff/bj/{case.pk}/"
     page = client.get(f"/staff/bj/{case.pk}/").content.decode()
     assert "受理" in page and "不予受理" in page
-    refused = client.post(f"/staff/bj/{case.pk}/", {"action": "accept", "window": hall.window_civil.pk,
-                                                   "materials": [str(x) for x in all_materials(hall.licence)]})
+    rows = [str(x) for x in case.materials.values_list("pk", flat=True)]
+    refused = client.post(f"/staff/bj/{case.pk}/", {"action": "accept", "window": hall.window_civil.pk, "materials": rows})
     assert refused.status_code == 400 and "未获测试市公安局授权" in refused.content.decode()
-    accepted = client.post(f"/staff/bj/{case.pk}/", {"action": "accept", "window": hall.window_police.pk,
-                                                    "materials": [str(x) for x in all_materials(hall.licence)]})
+    accepted = client.post(f"/staff/bj/{case.pk}/", {"action": "accept", "window": hall.window_police.pk, "materials": rows})
     assert accepted.status_code == 302 and Case.objects.get().status == rules.ACCEPTED
     queue = client.get("/staff/bj/").content.decode()
     assert case.number in queue and "正常" in queue

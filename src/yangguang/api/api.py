@@ -10,6 +10,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from yangguang.core import calendar
+from yangguang.core.limits import RateLimited
 from yangguang.core.services import api_token_authenticate
 
 from .errors import FIELD_LABELS, describe_validation_errors
@@ -39,8 +40,6 @@ def _validation_error(request, exc):
 
 @api.exception_handler(ValidationError)
 def _domain_validation_error(request, exc):
-    from yangguang.foi.services import RateLimited
-
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": k, "message": f"{FIELD_LABELS[k]}（{k}）：{m}" if k in FIELD_LABELS else f"{k}：{m}"}

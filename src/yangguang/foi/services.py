@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from yangguang.core import audit, tracking
+from yangguang.core import audit, limits, tracking
 from yangguang.core import calendar as workdays
 from yangguang.core.attachments import attachment_store, check_upload
 from yangguang.core.models import Organisation, Role
@@ -42,8 +42,7 @@ OFFICER_ROLES = (Role.DISCLOSURE_OFFICER,)
 HEAD_ROLES = (Role.LEADER,)
 
 
-class RateLimited(ValidationError):
-    pass
+RateLimited = limits.RateLimited  # kept under this name for callers
 
 
 # --- helpers ----------------------------------------------------------------------------------------

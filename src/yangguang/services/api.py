@@ -12,6 +12,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from yangguang.core import context
 from yangguang.core.models import Organisation
 from yangguang.services import rules, selectors, services
 from yangguang.services.models import Material, ServiceItem
@@ -87,7 +88,7 @@ def _item(code: str) -> tuple[ServiceItem, Organisation] | None:
         .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("sort_order", "pk")))
         .first()
     )
-    if item is None or not item.online_allowed:
+    if item is None or not item.online_allowed or not item.is_active_on(services.local_today()):
         return None
     centre = services.centre_for(item)
     if len(_items) > 10000:
@@ -113,7 +114,7 @@ def submit(request, payload: CaseIn):
     data = payload.dict(include={"applicant_type", "id_number", "phone", "delivery", "request_note"})
     data["applicant_name"] = payload.name
     submitted = services.case_submit_online(
-        item=item, data=data, provided=[by_name[n] for n in payload.materials], client_ip=request.META.get("REMOTE_ADDR", ""),
+        item=item, data=data, provided=[by_name[n] for n in payload.materials], client_ip=context.client_ip.get() or request.META.get("REMOTE_ADDR", ""),
         submission_key=payload.submission_key, centre=centre,
     )
     case = submitted.case

@@ -77,11 +77,9 @@ class AcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["window"].queryset = windows
         if case is not None:
-            self.fields["materials"].choices = [
-                (str(m.material_id), f"{m.name}{'（必须）' if m.material and m.material.required else ''}")
-                for m in case.materials.select_related("material") if m.material_id
-            ]
-            self.initial.setdefault("materials", [str(m.material_id) for m in case.materials.all() if m.provided and m.material_id])
+            rows = list(case.materials.all())
+            self.fields["materials"].choices = [(str(m.pk), f"{m.name}{'（必须）' if m.required else ''}") for m in rows]
+            self.initial.setdefault("materials", [str(m.pk) for m in rows if m.provided])
             if not case.immediate:
                 del self.fields["document_number"]
 

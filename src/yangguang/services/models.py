@@ -85,6 +85,12 @@ class ServiceItem(models.Model):
     def step_keys(self) -> tuple[str, ...]:
         return rules.IMMEDIATE_STEPS if self.immediate else rules.normalise_steps(self.steps)
 
+    def is_active_on(self, day) -> bool:
+        """In the catalogue on ``day``: switched on, and within its 启用/停用 dates (停用日期 excluded)."""
+        return self.is_active and (self.active_from is None or self.active_from <= day) and (
+            self.active_until is None or day < self.active_until
+        )
+
     def get_kind_display(self) -> str:
         return rules.KINDS.get(self.kind, self.kind)
 
@@ -164,6 +170,7 @@ class Case(models.Model):
     immediate = models.BooleanField("即办件", default=False)
     committed_limit = models.PositiveSmallIntegerField("承诺时限（工作日）", default=0)
     legal_limit = models.PositiveSmallIntegerField("法定时限（工作日）", null=True, blank=True)
+    step_plan = models.JSONField("办理环节", default=list, blank=True, help_text="登记时的事项环节；空为按事项当前配置（导入的办件）")
     due_on = models.DateField("办结期限", null=True, blank=True)
     warning_on = models.DateField("预警日期", null=True, blank=True)
     due_provisional = models.BooleanField("期限为暂定", default=False)
@@ -236,7 +243,11 @@ class Case(models.Model):
 
     @property
     def step_keys(self) -> tuple[str, ...]:
-        return rules.IMMEDIATE_STEPS if self.immediate else self.item.step_keys
+        """The steps this case goes through: those of its item when it was registered, so a later
+        change of the catalogue does not strand a case half way."""
+        if self.immediate:
+            return rules.IMMEDIATE_STEPS
+        return rules.normalise_steps(self.step_plan) if self.step_plan else self.item.step_keys
 
 
 class CaseMaterial(models.Model):
@@ -245,6 +256,7 @@ class CaseMaterial(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     name = models.CharField("材料名称", max_length=200)
+    required = models.BooleanField("必须提供", default=True)  # as the item said when the case was registered
     provided = models.BooleanField("已提交", default=False)
     provided_on = models.DateField("提交日期", null=True, blank=True)
 

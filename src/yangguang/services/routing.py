@@ -44,11 +44,28 @@ def window_refusal(window: Window, item: ServiceItem, on: date | None = None) ->
     return f"{window}未获{item.department}授权受理“{item.name}”。已授权的窗口：{names}"
 
 
-def centre_for(item: ServiceItem) -> Organisation:
-    windows = authorised_windows(item)
-    if not windows:
+def centres_for(item: ServiceItem) -> list[Organisation]:
+    """The service centres with a window authorised for ``item``, in catalogue order."""
+    centres: dict[int, Organisation] = {}
+    for window in authorised_windows(item):
+        centres.setdefault(window.centre_id, window.centre)
+    return list(centres.values())
+
+
+def centre_for(item: ServiceItem, near: Organisation | None = None) -> Organisation:
+    """The centre that handles ``item``; with ``near`` (a town or village point) the one closest to
+    it in the organisation tree (the county's own centre before the city's), else the first."""
+    centres = centres_for(item)
+    if not centres:
         raise ValidationError({"item": f"“{item.name}”尚未进驻政务服务中心（{item.department}未授权任何窗口），暂不能申请"})
-    return windows[0].centre
+    if near is None:
+        return centres[0]
+
+    def shared(centre: Organisation) -> int:  # length of the common path (the centre's parent down the tree)
+        parent = centre.path.rstrip("/").rsplit("/", 1)[0] + "/"
+        return len(parent) if near.path.startswith(parent) else -1
+
+    return max(centres, key=shared)
 
 
 def next_hop(location: Organisation, centre: Organisation) -> Organisation:

@@ -200,12 +200,17 @@ def target_status(action: str, status: str, steps, immediate: bool = False) -> s
     return status if to is None else to
 
 
-def available_actions(status: str, steps, immediate: bool, held_by: set[str], *, suspended: bool = False) -> list[str]:
-    """The actions a person holding the actor kinds ``held_by`` may take now, in display order."""
+def available_actions(
+    status: str, steps, immediate: bool, held_by: set[str], *, suspended: bool = False, en_route: bool = False
+) -> list[str]:
+    """The actions a person holding the actor kinds ``held_by`` may take now, in display order. A
+    case still on its way from a service point (``en_route``) can only go on or be withdrawn."""
     table = transitions(steps, immediate)
     actions = []
     for action in ACTION_LABELS:
         if action not in table or status not in table[action][0] or table[action][2] not in held_by:
+            continue
+        if (action == "forward") != en_route and not (en_route and action == "withdraw"):
             continue
         if action == "suspend" and suspended or action == "resume" and not suspended:
             continue

@@ -20,9 +20,12 @@ LIGHT_LABELS = {GREEN: "正常", YELLOW: "临近期限", RED: "已逾期", STOPP
 
 
 def visible_cases(user) -> QuerySet[Case]:
-    """Cases handled by, decided in, or sitting at an organisation the person's staff roles cover."""
+    """Cases handled by, decided in, registered at or sitting at an organisation the person's staff
+    roles cover (a village point keeps seeing the cases it forwarded)."""
     orgs = organisations_for(user, STAFF_ROLES).values("pk")
-    return Case.objects.filter(Q(organisation__in=orgs) | Q(department__in=orgs) | Q(location__in=orgs))
+    return Case.objects.filter(
+        Q(organisation__in=orgs) | Q(department__in=orgs) | Q(location__in=orgs) | Q(agency_point__in=orgs)
+    )
 
 
 def case_for(user, pk: int) -> Case | None:
@@ -140,7 +143,14 @@ def notice_kinds(case: Case) -> list[str]:
 
 
 def items_for_register(user) -> QuerySet[ServiceItem]:
-    return ServiceItem.objects.filter(is_active=True).select_related("department").order_by("department__path", "sort_order", "code")
+    today = timezone.localdate()
+    return (
+        ServiceItem.objects.filter(is_active=True)
+        .filter(Q(active_from__isnull=True) | Q(active_from__lte=today))
+        .filter(Q(active_until__isnull=True) | Q(active_until__gt=today))
+        .select_related("department")
+        .order_by("department__path", "sort_order", "code")
+    )
 
 
 def agency_points_of(user):
@@ -150,3 +160,13 @@ def agency_points_of(user):
     return organisations_for(user, (Role.WINDOW_CLERK,)).filter(
         kind__in=(Organisation.Kind.TOWN, Organisation.Kind.VILLAGE), is_active=True
     ).order_by("path")
+
+
+def acceptance_windows(case: Case):
+    """The centre's active windows, and the first of them authorised for the case's item (or None)."""
+    from yangguang.core.models import Window
+    from yangguang.services.routing import authorised_windows
+
+    windows = Window.objects.filter(centre_id=case.organisation_id, is_active=True).order_by("number")
+    preferred = next((w.pk for w in authorised_windows(case.item) if w.centre_id == case.organisation_id), None)
+    return windows, preferred

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from yangguang.core import audit, tracking
+from yangguang.core import audit, limits, tracking
 from yangguang.core.models import Organisation, Role, Window
 from yangguang.core.numbering import next_number
 from yangguang.core.selectors import organisations_for
@@ -29,7 +29,7 @@ from yangguang.foi import rules as foi_rules
 from yangguang.services import rules
 from yangguang.services.deadlines import CLOCK_FIELDS, apply_clock, clock_for, recompute_deadlines  # noqa: F401  (re-exported)
 from yangguang.services.models import Case, CaseMaterial, Hop, Material, ServiceItem, Step, Suspension
-from yangguang.services.routing import authorised_windows, centre_for, local_today, next_hop, window_refusal  # noqa: F401  (re-exported)
+from yangguang.services.routing import authorised_windows, centre_for, centres_for, local_today, next_hop, window_refusal  # noqa: F401  (re-exported)
 
 # --- helpers ----------------------------------------------------------------------------------------
 
@@ -42,8 +42,7 @@ ACTOR_ROLES = {rules.CLERK: Role.WINDOW_CLERK, rules.REVIEWER: Role.REVIEWER, ru
                rules.AGENCY: Role.WINDOW_CLERK}
 
 
-class RateLimited(ValidationError):
-    pass
+RateLimited = limits.RateLimited
 
 
 def cn_date(day: date | None) -> str:
@@ -71,6 +70,17 @@ def actor_kinds(actor, case: Case) -> set[str]:
     if case.location_id != case.organisation_id and _covered(actor, [case.location_id], Role.WINDOW_CLERK):
         kinds.add(rules.AGENCY)
     return kinds
+
+
+def actions_for(actor, case: Case) -> list[str]:
+    """What this person may do with the case now. Window and agency clerks may also record the
+    applicant's written withdrawal."""
+    kinds = actor_kinds(actor, case)
+    if kinds & {rules.CLERK, rules.AGENCY}:
+        kinds.add(rules.APPLICANT)
+    suspended = case.suspensions.filter(ended_on__isnull=True).exclude(kind="correction").exists()
+    return rules.available_actions(case.status, case.step_keys, case.immediate, kinds, suspended=suspended,
+                                   en_route=case.location_id != case.organisation_id)
 
 
 def _require_kind(actor, case: Case, kind: str) -> None:
@@ -201,7 +211,7 @@ def case_submit_online(
 ) -> Submitted:
     """An online application (网上申报), no account needed; the centre's window then accepts or
     refuses it. ``provided`` lists the ids of the item's materials the applicant says they have."""
-    if not item.is_active or not item.online_allowed:
+    if not item.is_active_on(local_today()) or not item.online_allowed:
         raise ValidationError({"item": f"“{item.name}”不支持网上申报，请到窗口或便民服务点办理"})
     centre = centre or centre_for(item)
     if submission_key is not None:
@@ -221,12 +231,15 @@ def case_register(
     """A window clerk (or an agency clerk at a town or village service point) registers what the
     applicant brought. At the centre the case waits for acceptance; at a service point it waits to
     be forwarded (village → town → centre, 代办)."""
-    if not item.is_active:
+    if not item.is_active_on(local_today()):
         raise ValidationError({"item": f"“{item.name}”已停用"})
-    centre = centre_for(item)
-    if point is None or point.pk == centre.pk:
-        if not _covered(actor, [centre], Role.WINDOW_CLERK):
-            raise PermissionDenied(f"只有{centre}的窗口受理人员可以登记")
+    if point is None:
+        # At the window: the clerk's own centre, among those whose windows are authorised for the item.
+        centre_for(item)  # refuses an item that no centre handles
+        centres = [c for c in centres_for(item) if _covered(actor, [c], Role.WINDOW_CLERK)]
+        if not centres:
+            raise PermissionDenied(f"只有已获授权受理“{item.name}”的政务服务中心的窗口受理人员可以登记")
+        centre = centres[0]
         return _create(item=item, centre=centre, location=centre, channel="window", data=data, provided=provided,
                        actor=actor, submission_key=submission_key)
     if point.kind not in (Organisation.Kind.TOWN, Organisation.Kind.VILLAGE):
@@ -235,6 +248,7 @@ def case_register(
         raise PermissionDenied(f"只有{point}便民服务点的代办人员可以在该点登记")
     if not item.agency_allowed:
         raise ValidationError({"item": f"“{item.name}”不在镇村代办事项目录内，请到政务服务中心窗口办理"})
+    centre = centre_for(item, near=point)
     return _create(item=item, centre=centre, location=point, channel="agency", data=data, provided=provided,
                    actor=actor, submission_key=submission_key, agency_point=point)
 
@@ -254,7 +268,8 @@ def _create(*, item, centre, location, channel, data, provided, actor, client_ip
         secret_hash=tracking.secret_digest(secret, purpose=SECRET_PURPOSE), submission_key=submission_key,
         sender_hash=sender, submitted_at=now, registered_by=staff,
         applicant_user=actor if channel == "online" and getattr(actor, "is_authenticated", False) else None,
-        immediate=item.immediate, committed_limit=item.committed_limit, legal_limit=item.legal_limit, **clean,
+        immediate=item.immediate, committed_limit=item.committed_limit, legal_limit=item.legal_limit,
+        step_plan=list(item.step_keys), **clean,
     )
     try:
         with transaction.atomic():
@@ -265,7 +280,7 @@ def _create(*, item, centre, location, channel, data, provided, actor, client_ip
             _rate_check(sender, now)
             case.save(force_insert=True)
             CaseMaterial.objects.bulk_create(
-                CaseMaterial(case=case, material=m, name=m.name, provided=m.pk in provided_ids,
+                CaseMaterial(case=case, material=m, name=m.name, required=m.required, provided=m.pk in provided_ids,
                              provided_on=timezone.localdate(now) if m.pk in provided_ids else None)
                 for m in materials
             )
@@ -292,7 +307,7 @@ def _material_ids(materials: list[Material], provided) -> set[int]:
 
 
 def missing_required(case: Case) -> list[str]:
-    return [m.name for m in case.materials.select_related("material") if not m.provided and (m.material is None or m.material.required)]
+    return [m.name for m in case.materials.all() if m.required and not m.provided]
 
 
 def secret_matches(case: Case, secret: str) -> bool:
@@ -328,7 +343,8 @@ def case_accept(
     document_number: str = "",
 ) -> Case:
     """受理 at a window authorised for the item, with every required material in hand. A 即办件 is
-    completed (准予) at the same moment. ``provided`` (material ids) updates what was handed in."""
+    completed (准予) at the same moment. ``provided`` (ids of the case's own material rows, as listed
+    when it was registered) says what has been handed in by now."""
     with audit.action(actor=actor, action="services.case.accept", target=case):
         c = _locked(case)
         _check("accept", c)
@@ -342,11 +358,13 @@ def case_accept(
         if refusal:
             raise ValidationError({"window": refusal})
         if provided is not None:
-            ids = _material_ids(list(c.item.materials.all()), provided)
-            for m in c.materials.all():
-                if m.material_id and (m.material_id in ids) != m.provided:
-                    m.provided = m.material_id in ids
-                    m.provided_on = on if m.provided else None
+            rows = list(c.materials.all())
+            ids = {int(x) for x in provided}
+            if ids - {m.pk for m in rows}:
+                raise ValidationError({"materials": "所选材料不属于本办件"})
+            for m in rows:
+                if (m.pk in ids) != m.provided:
+                    m.provided, m.provided_on = m.pk in ids, on if m.pk in ids else None
                     m.save(update_fields=["provided", "provided_on"])
         missing = missing_required(c)
         if missing:
@@ -419,6 +437,24 @@ def _open_suspension(case: Case) -> Suspension | None:
     return case.suspensions.filter(ended_on__isnull=True).first()
 
 
+def _last_dated(case: Case) -> date:
+    """The latest day the case's record already speaks of: its acceptance or the end of its last
+    suspension. Nothing may be dated before it."""
+    last_end = case.suspensions.exclude(ended_on=None).order_by("-ended_on").values_list("ended_on", flat=True).first()
+    return max(filter(None, (case.accepted_on, last_end)))
+
+
+def _suspension_start(case: Case, on: date | None, field: str) -> date:
+    """A suspension starts after the previous one ended and no later than the due date: time can
+    only stop while it is still running (a pause after the limit ran out would hide an overdue case)."""
+    last_end = case.suspensions.exclude(ended_on=None).order_by("-ended_on").values_list("ended_on", flat=True).first()
+    not_before = max(filter(None, (case.accepted_on, last_end and last_end + timedelta(days=1))))
+    on = _day(on, field, not_before=not_before, before_label="受理日期或上一段暂停计时结束的次日")
+    if case.due_on is not None and on > case.due_on:
+        raise ValidationError({field: f"已超过办结期限（{cn_date(case.due_on)}），不能再暂停计时"})
+    return on
+
+
 def case_request_correction(*, actor, case: Case, missing: list[str], note: str = "", on: date | None = None) -> Case:
     """一次性告知补正: everything missing, listed once. The clock stops until the materials arrive."""
     items = [plain_text(str(x)).strip()[:200] for x in (missing or ()) if plain_text(str(x)).strip()]
@@ -433,7 +469,7 @@ def case_request_correction(*, actor, case: Case, missing: list[str], note: str 
             raise ValidationError({"missing": f"补正只能一次性告知，本件已于{cn_date(c.correction_requested_on)}告知过"})
         if _open_suspension(c) is not None:
             raise ValidationError({"status": "特别程序（暂停计时）尚未结束，请先结束后再告知补正"})
-        on = _day(on, "requested_on", not_before=c.accepted_on, before_label="受理日期")
+        on = _suspension_start(c, on, "requested_on")
         before = _state(c)
         c.correction_items, c.correction_note, c.correction_requested_on = items, note, on
         c.status = rules.CORRECTION
@@ -478,9 +514,7 @@ def case_suspend(*, actor, case: Case, kind: str, reason: str, on: date | None =
         _require_kind(actor, c, rules.actor_for("suspend", c.step_keys, c.immediate))
         if _open_suspension(c) is not None:
             raise ValidationError({"kind": "已有一项特别程序正在进行"})
-        last_end = c.suspensions.exclude(ended_on=None).order_by("-ended_on").values_list("ended_on", flat=True).first()
-        on = _day(on, "started_on", not_before=max(filter(None, (c.accepted_on, last_end and last_end + timedelta(days=1)))),
-                  before_label="受理日期或上一段暂停结束的次日")
+        on = _suspension_start(c, on, "started_on")
         before = _state(c)
         Suspension.objects.create(case=c, kind=kind, started_on=on, reason=reason, created_by=actor)
         _step(c, "review" if c.status == rules.REVIEWING else "approve", "suspend", actor, f"{rules.SUSPENSION_KINDS[kind]}：{reason}")
@@ -530,7 +564,7 @@ def case_decide(
             raise PermissionDenied("一审一核：审查过本件的人员不能再作核准决定，请由另一位核准人员办理")
         if _open_suspension(c) is not None:
             raise ValidationError({"status": "特别程序（暂停计时）尚未结束，不能作出决定"})
-        on = _day(on, "completed_on", not_before=c.accepted_on, before_label="受理日期")
+        on = _day(on, "completed_on", not_before=_last_dated(c), before_label="受理日期或暂停计时结束之日")
         before = _state(c)
         c.status, c.result, c.result_document, c.result_note = rules.COMPLETED, result, document_number, note
         c.completed_on, c.completed_at, c.decided_by = on, timezone.now(), actor

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yangguang.core import context
-from yangguang.core.models import Window
 from yangguang.core.selectors import roles_of
 from yangguang.disclosure.views import _apply_errors
 from yangguang.services import forms, guides, notices, rules, selectors, services
@@ -179,10 +178,8 @@ class Action:
 
 def _action_form(key: str, case, user, data=None):
     if key == "accept":
-        windows = Window.objects.filter(centre=case.organisation, is_active=True).order_by("number")
-        authorised = [w.pk for w in services.authorised_windows(case.item)]
-        initial = {"window": authorised[0]} if authorised else {}
-        return forms.AcceptForm(data, case=case, windows=windows, initial=initial)
+        windows, preferred = selectors.acceptance_windows(case)
+        return forms.AcceptForm(data, case=case, windows=windows, initial={"window": preferred} if preferred else {})
     if key == "request_correction":
         return forms.CorrectionForm(data, case=case)
     form_class = {
@@ -241,14 +238,7 @@ def _case(request, pk):
 @login_required
 def staff_detail(request, pk):
     case = _case(request, pk)
-    kinds = services.actor_kinds(request.user, case)
-    suspended = case.suspensions.filter(ended_on__isnull=True).exclude(kind="correction").exists()
-    allowed = rules.available_actions(case.status, case.step_keys, case.immediate, kinds | {rules.APPLICANT} if rules.CLERK in kinds else kinds,
-                                      suspended=suspended)
-    if case.location_id == case.organisation_id and "forward" in allowed:
-        allowed.remove("forward")
-    if case.location_id != case.organisation_id:
-        allowed = [a for a in allowed if a in ("forward", "withdraw")]
+    allowed = services.actions_for(request.user, case)
     bound_key, bound_form, status = None, None, 200
     if request.method == "POST":
         bound_key = request.POST.get("action", "")
