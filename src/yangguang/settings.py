@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "yangguang.disclosure",
     "yangguang.foi",
     "yangguang.services",
+    "yangguang.supervision",
     "yangguang.reports",
     "yangguang.portal",
     "yangguang.api",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("yangguang.services.urls")),
     path("", include("yangguang.reports.urls")),
     path("", include("yangguang.services.urls_guides")),
+    path("", include("yangguang.supervision.urls")),
     path("", include("yangguang.portal.urls")),
 ]
 

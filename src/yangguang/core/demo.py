@@ -74,6 +74,9 @@ DEMO_USERS = [
     DemoUser("gongkai", "黄静怡", Role.DISCLOSURE_OFFICER, JUSTICE, "13800000004", "990100199204040044"),
     DemoUser("baomi", "吴建国", Role.CONFIDENTIALITY_REVIEWER, JUSTICE, "13800000005", "990100198005050055"),
     DemoUser("lingdao", "郑国华", Role.LEADER, JUSTICE, "13800000006", "990100197006060016"),
+    # Deputy directors who share the reception-day duty with lingdao (局领导轮值).
+    DemoUser("fujuzhang", "钱文斌", Role.LEADER, JUSTICE, "13800000018", "990100197208180019"),
+    DemoUser("zhengwei", "杜慧敏", Role.LEADER, JUSTICE, "13800000019", "990100197409190028"),
     DemoUser("jiandu", "何立新", Role.SUPERVISOR, CENTRE, "13800000007", "990100198807070077"),
     DemoUser("xinxi", "孙雨桐", Role.INFORMATION_OFFICER, "SLS-ZFB", "13800000008", "990100199508080028"),
     DemoUser("xitong", "马文博", Role.SYSTEM_ADMIN, CITY, "13800000009", "990100198309090039"),

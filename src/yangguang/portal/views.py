@@ -86,6 +86,7 @@ def staff_home(request):
         "foi_desk": any(a.role in FOI_STAFF_ROLES for a in assignments),
         "reports_desk": any(a.role in reports_selectors.REPORT_ROLES for a in assignments),
         "services_desk": any(a.role in services_selectors.STAFF_ROLES for a in assignments),
+        "reception_desk": any(a.role in (Role.LEADER, Role.SUPERVISOR, Role.DISCLOSURE_OFFICER) for a in assignments),
     })
 
 
