@@ -3,8 +3,9 @@ which ``yangguang report service`` and the statistics pages run, for a city-year
 on PostgreSQL and 1,000,000 on SQLite.
 
 Run with ``.venv/bin/python benchmarks/bench_service_stats.py [--cases-pg N] [--cases-sqlite N]
-[--only pg|sqlite] [--repeat N] [--keep]``. The defaults take about half an hour on 2 cores, most of it
-loading PostgreSQL; ``--cases-pg 200000 --cases-sqlite 100000 --repeat 2`` checks the script in a minute.
+[--only pg|sqlite] [--repeat N] [--wait-idle MINUTES] [--keep]``. The defaults take about a quarter of an
+hour on 2 cores, most of it loading PostgreSQL (about 15 GB of disk);
+``--cases-pg 200000 --cases-sqlite 100000 --repeat 2`` checks the script in a minute.
 
 Each database gets its own worker process and throwaway database, migrated with the project's
 migrations: PostgreSQL ``yg_bench_svcstat_<pid>`` on ``--postgres``, dropped afterwards (also when the
@@ -18,8 +19,8 @@ worker fails); SQLite a file in a new temporary directory. The worker then:
   register their own cases. About 6,000 ``ServiceItem``s (15-90 per city department, 6-30 per county
   department; 30% 即办件, the others committed 1-20 working days, most with a longer legal limit; 4%
   no longer active);
-* **loads the cases fast**: ``--cases`` submitted on the working days of 2026 (Monday +15%, Friday -10%,
-  January and February -20%), plus December 2025 at last year's volume (-8%), so that January's
+* **loads the cases fast**: ``--cases-pg`` / ``--cases-sqlite`` submitted on the working days of 2026
+  (Monday +15%, Friday -10%, January and February -20%), plus December 2025 at last year's volume (-8%), so that January's
   completions include cases accepted the year before; ids grow with time. A case's item is drawn by
   popularity (Zipf within the city's catalogue, 35% of cases, and each county's, 65%, shared by county
   size). Channels: county items 14% agency (a village point 70%, the town's own 30%; forwarded and
@@ -43,8 +44,8 @@ worker fails); SQLite a file in a new temporary directory. The worker then:
   ``SELECT count(*)`` of the cases accepted in the year, in the same rounds, so that the ratio says how
   far the statistics are from one read of the year. Every report's totals (accepted, completed, on the
   spot, within the commitment, saved working days) must equal the generator's own tallies, or the worker
-  fails. Then, once, the city's statistics again with each statement timed and the scan of the costly
-  ones (``EXPLAIN`` / ``EXPLAIN QUERY PLAN``), and ``yangguang report service`` for the city end to end
+  fails. Then, once each, the five again with each statement timed and the scans of the slowest
+  (``EXPLAIN`` / ``EXPLAIN QUERY PLAN``), and ``yangguang report service`` for the city end to end
   (JSON and XLSX written to a file);
 * **the machine** (it may be shared): the load average, the cores busy on the whole machine in the 2 s
   before each round, when nothing of the benchmark runs, and during all the rounds (the benchmark and its
@@ -95,7 +96,6 @@ BUREAUS = ["发展和改革", "教育", "公安", "民政", "司法", "财政", 
 ITEM_STEMS = ["许可证核发", "备案", "登记", "变更登记", "注销登记", "资格认定", "年度核验", "补贴申领", "证明开具", "审批",
               "证书换发", "信息查询", "延续", "证照补办"]
 SURNAMES, GIVEN = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
-TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # core.tracking.ALPHABET
 TRACKING_STEP = 7_919_000_007  # not a multiple of 31: serial -> code is a bijection, so the codes are unique
 
 # The order in which the loader writes the columns of services_case; the worker checks it against the model.
@@ -105,9 +105,8 @@ COLUMNS = (
     "id_number", "id_number_hash", "phone", "phone_hash", "applicant_user_id", "delivery", "request_note", "status",
     "submitted_at", "registered_by_id", "accepted_on", "accepted_at", "accepted_by_id", "rejection_reason", "immediate",
     "committed_limit", "legal_limit", "step_plan", "due_on", "warning_on", "due_provisional", "correction_items",
-    "correction_note",
-    "correction_requested_on", "completed_on", "completed_at", "decided_by_id", "result", "result_document",
-    "result_note", "used_workdays", "delivered_on", "withdrawn_on", "withdrawal_reason", "imported",
+    "correction_note", "correction_requested_on", "completed_on", "completed_at", "decided_by_id", "result",
+    "result_document", "result_note", "used_workdays", "delivered_on", "withdrawn_on", "withdrawal_reason", "imported",
 )
 
 
@@ -115,11 +114,12 @@ def zipf(n: int, exponent: float) -> list[float]:
     return [1 / (k + 1) ** exponent for k in range(n)]
 
 
-def tracking_code(serial: int) -> str:
-    n, out = (serial * TRACKING_STEP + 4_242) % len(TRACKING_ALPHABET) ** 10, []
+def tracking_code(serial: int, alphabet: str) -> str:
+    """A unique code of ``core.tracking``'s alphabet and length for each serial."""
+    n, out = (serial * TRACKING_STEP + 4_242) % len(alphabet) ** 10, []
     for _ in range(10):
-        n, r = divmod(n, len(TRACKING_ALPHABET))
-        out.append(TRACKING_ALPHABET[r])
+        n, r = divmod(n, len(alphabet))
+        out.append(alphabet[r])
     return "".join(out)
 
 
@@ -313,6 +313,9 @@ class Cases:
         self.counts = {"rows": 0, "in_2026": 0, "agency": 0, "online": 0, "rejected": 0, "withdrawn": 0}
 
     def __iter__(self):
+        from yangguang.core.tracking import ALPHABET, CODE_LENGTH
+
+        assert len(ALPHABET) == 31 and CODE_LENGTH == 10, "tracking_code() assumes 10 characters of 31"
         city, rng = self.city, random.Random(self.seed)
         rand, choices = rng.random, rng.choices
         days, per_day = daily_counts(self.cases)
@@ -436,7 +439,7 @@ class Cases:
                 counts["in_2026"] += day >= first
                 yield (
                     org, f"{org_code}-{year}-{sequence:07d}", sequence, item, dept, window, channel, point,
-                    location, tracking_code(serial), secret, f"{serial:032x}" if channel == "online" else None,
+                    location, tracking_code(serial, ALPHABET), secret, f"{serial:032x}" if channel == "online" else None,
                     hashlib.sha256(b"s%d" % person).hexdigest() if channel == "online" else "",
                     "person" if person % 10 else "organisation",
                     SURNAMES[person % 20] + GIVEN[person // 20 % 24] + GIVEN[person // 480 % 24],
