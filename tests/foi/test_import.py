@@ -9,7 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from yangguang.core import importing
 from yangguang.core.models import AuditEvent
+from yangguang.core.workcalendar import warning_date
 from yangguang.foi import importer, rules, services
 from yangguang.foi.models import Application, Pause, Review
 
@@ -115,7 +117,7 @@ def test_a_valid_file_imports_every_application_and_review(office, tmp_path, cap
     plain = apps["YSQ-2026-001"]
     assert plain.status == rules.PROCESSING and plain.result == ""
     assert plain.due_on == D("2026-03-16")  # 20 working days across the Spring Festival
-    assert plain.warning_on == services.warning_date(plain.due_on, services.workdays.get_calendar(), 5)
+    assert plain.warning_on == warning_date(plain.due_on, services.workdays.get_calendar(), 5)  # 5 days > 20% of 20
     awaiting = apps["YSQ-2026-002"]
     assert awaiting.status == rules.AWAITING_CORRECTION and awaiting.due_on is None
     consulting = apps["YSQ-2026-003"]
@@ -318,7 +320,7 @@ def test_export_of_an_unknown_org_is_refused(office):
 
 
 def test_a_file_wrong_everywhere_lists_the_first_errors_and_counts_the_rest(office, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_LISTED_ERRORS", 2)
+    monkeypatch.setattr(importing, "MAX_LISTED_ERRORS", 2)
     errors = refused(write(tmp_path, ["[]", "[]", "[]"]), capsys)
     assert errors == ["第 1 行：应为一个 JSON 对象（{…}），不是数组", "第 2 行：应为一个 JSON 对象（{…}），不是数组", "……另有 1 处错误未列出"]
 

@@ -30,7 +30,7 @@ from django.db.models import prefetch_related_objects
 
 from yangguang.core import audit
 from yangguang.core import calendar as workdays
-from yangguang.core.importing import iso_day
+from yangguang.core.importing import ErrorList, ImportRefused, LineCheck, json_records
 from yangguang.core.models import NumberSequence, Organisation
 from yangguang.core.workcalendar import WorkCalendar
 from yangguang.disclosure.consultation import plain_text
@@ -45,7 +45,6 @@ SUBMITTED_AT = time(9, 0)
 CHINA = ZoneInfo("Asia/Shanghai")
 BATCH_SIZE = 500
 MODIFIED = "文件在导入过程中被修改，请重新导入"
-MAX_LISTED_ERRORS = 1000  # a file that is wrong on every line needs its first errors, not a million
 
 APPLICATION_FIELDS = {
     "record", "number", "org", "applicant_type", "channel", "received_on", "description", "concluded_on",
@@ -60,16 +59,6 @@ CONSULTATION_KINDS = {kind.value: kind.label for kind in (Pause.Kind.THIRD_PARTY
 
 # The platform's own numbers (services.NUMBER_TEMPLATE): {org}-YSQ-{year}-{seq:05d}
 _GENERATED = re.compile(r"^(?P<org>.+)-YSQ-(?P<year>\d{4})-(?P<seq>\d+)$")
-
-
-class ImportRefused(ValidationError):
-    """The file has errors; nothing was imported. ``messages`` lists them (at most
-    ``MAX_LISTED_ERRORS``, then one line saying how many more), ``total`` counts them all."""
-
-    def __init__(self, messages: list[str], total: int, *, whole_file: bool = False):
-        super().__init__(messages)
-        self.total = total
-        self.whole_file = whole_file  # about the file itself (missing, unreadable), not about its lines
 
 
 @dataclass
@@ -138,85 +127,11 @@ class ReviewRow:
     valid: bool = True  # False: the line has errors, but the application it names is still looked for
 
 
-class _Errors:
-    """(line, message) pairs. Past a limit they are only counted, so that a file that is wrong on
-    every one of a million lines still fits in memory."""
-
-    def __init__(self, keep: int = 10 * MAX_LISTED_ERRORS):
-        self.kept: list[tuple[int, str]] = []
-        self.total, self.keep = 0, keep
-
-    def append(self, error: tuple[int, str]) -> None:
-        self.total += 1
-        if len(self.kept) < self.keep:
-            self.kept.append(error)
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-    def refused(self) -> ImportRefused:
-        listed = sorted(self.kept, key=lambda e: e[0])[:MAX_LISTED_ERRORS]
-        messages = [message for _, message in listed]
-        if self.total > len(listed):
-            messages.append(f"……另有 {self.total - len(listed)} 处错误未列出")
-        return ImportRefused(messages, self.total)
-
-
-class _Line:
+class _Line(LineCheck):
     """One object being checked; every problem is noted with its field and checking goes on."""
 
-    def __init__(self, line: int, data: dict, errors: _Errors, today: date):
-        self.line, self.data, self.errors, self.today = line, data, errors, today
-        self.failed = False
-
-    def error(self, name: str, message: str) -> None:
-        self.failed = True
-        self.errors.append((self.line, f"第 {self.line} 行 {name}：{message}"))
-
-    def unknown_fields(self, data: dict, allowed: set[str], prefix: str = "") -> None:
-        for name in sorted(set(data) - allowed):
-            self.error(f"{prefix}{name}", f"未知字段（可用字段：{'、'.join(sorted(allowed))}）")
-
-    def text(self, data: dict, name: str, *, required: bool = False, max_length: int | None = None,
-             label: str = "", prefix: str = "", clean: bool = True) -> str:
-        value = data.get(name)
-        if value is None or value == "":
-            if required:
-                self.error(prefix + name, f"缺少{label or '该字段'}")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            self.error(prefix + name, "应为字符串")
-            return ""
-        text = str(value)
-        text = plain_text(text) if clean else text.strip()
-        if required and not text:
-            self.error(prefix + name, f"缺少{label or '该字段'}")
-        if max_length is not None and len(text) > max_length:
-            self.error(prefix + name, f"不能超过 {max_length} 个字（现为 {len(text)} 个字）")
-            return ""
-        return text
-
-    def choice(self, data: dict, name: str, options: Iterable[str], label: str) -> str:
-        value = data.get(name)
-        if value is None or value == "":
-            self.error(name, f"缺少{label}")
-            return ""
-        if not isinstance(value, str) or value not in options:
-            listed = "、".join(options)
-            self.error(name, f"{label} {json.dumps(value, ensure_ascii=False)} 无效，可选：{listed}")
-            return ""
-        return value
-
-    def day(self, data: dict, name: str, *, required: bool, prefix: str = "") -> date | None:
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.error(prefix + name, "缺少日期（YYYY-MM-DD）")
-            return None
-        day, error = iso_day(value, today=self.today)
-        if error:
-            self.error(prefix + name, error)
-        return day
+    def clean(self, text: str) -> str:
+        return plain_text(text)
 
     def items(self, name: str, *, at_most: int | None) -> list[dict]:
         value = self.data.get(name)
@@ -385,68 +300,9 @@ def _parse_review(check: _Line, organisations: dict[str, int]) -> ReviewRow | No
 # --- reading the file ------------------------------------------------------------------------------
 
 
-def _open(path: Path):
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        raise ImportRefused([f"file：找不到文件 {path}"], 1, whole_file=True) from None
-    except IsADirectoryError:
-        raise ImportRefused([f"file：{path} 是目录，不是文件"], 1, whole_file=True) from None
-    except OSError as exc:
-        raise ImportRefused([f"file：无法读取 {path}（{exc.strerror}）"], 1, whole_file=True) from None
-
-
-def _records(path: Path, errors: _Errors) -> Iterator[tuple[int, dict]]:
-    """(line number, object) for every non-blank line that is a JSON object; the others are errors."""
-    with _open(path) as stream:
-        for line, raw in enumerate(stream, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                errors.append((line, f"第 {line} 行：不是 UTF-8 编码的文本（请以 UTF-8 保存文件）"))
-                continue
-            if line == 1:
-                text = text.lstrip("\ufeff")
-            text = text.rstrip("\r\n")
-            if not text.strip():
-                continue
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                reason = next((cn for en, cn in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
-                errors.append((line, f"第 {line} 行：不是有效的 JSON（第 {exc.colno} 个字符处{reason}）"))
-                continue
-            if not isinstance(data, dict):
-                errors.append((line, f"第 {line} 行：应为一个 JSON 对象（{{…}}），不是{_json_kind(data)}"))
-                continue
-            yield line, data
-
-
-_JSON_MESSAGES = {
-    "Expecting value": "缺少值",
-    "Expecting property name enclosed in double quotes": "应为双引号括起的字段名",
-    "Expecting ':' delimiter": "缺少冒号",
-    "Expecting ',' delimiter": "缺少逗号",
-    "Unterminated string": "字符串没有结束",
-    "Invalid control character": "有无效的控制字符",
-    "Invalid \\escape": "有无效的转义符",
-    "Extra data": "在一个 JSON 值之后还有多余内容",
-}
-
-
-def _json_kind(value) -> str:
-    if isinstance(value, list):
-        return "数组"
-    if isinstance(value, str):
-        return "字符串"
-    if value is None:
-        return " null"
-    return "数字或布尔值"
-
-
-def _parsed(path: Path, errors: _Errors, organisations: dict[str, int], today: date,
+def _parsed(path: Path, errors: ErrorList, organisations: dict[str, int], today: date,
             calendar: WorkCalendar | None) -> Iterator[ApplicationRow | ReviewRow | None]:
-    for line, data in _records(path, errors):
+    for line, data in json_records(path, errors):
         check = _Line(line, data, errors, today)
         record = data.get("record")
         if record == APPLICATION:
@@ -466,7 +322,7 @@ class _Checker:
     """What the first pass remembers across lines: the application numbers seen (per
     organisation, with their line) and the reviews whose application is still to be found."""
 
-    def __init__(self, errors: _Errors):
+    def __init__(self, errors: ErrorList):
         self.errors = errors
         self.numbers: dict[int, dict[str, int]] = defaultdict(dict)  # organisation → number → line
         self.pending_db: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -478,7 +334,7 @@ class _Checker:
     def application(self, row: ApplicationRow) -> None:
         seen = self.numbers[row.organisation_id]
         if row.number in seen:
-            self.errors.append((row.line, f"第 {row.line} 行 number：编号 {row.number} 与第 {seen[row.number]} 行重复"))
+            self.errors.add(row.line, f"第 {row.line} 行 number：编号 {row.number} 与第 {seen[row.number]} 行重复")
             return
         seen[row.number] = row.line
         self.pending_db[row.organisation_id].append((row.number, row.line))
@@ -492,7 +348,7 @@ class _Checker:
             existing = Application.objects.filter(organisation_id=organisation_id, number__in=list(lines))
             for number in existing.order_by().values_list("number", flat=True):
                 line = lines[number]
-                self.errors.append((line, f"第 {line} 行 number：编号 {number} 的申请已在系统中（已导入过？）"))
+                self.errors.add(line, f"第 {line} 行 number：编号 {number} 的申请已在系统中（已导入过？）")
         self.pending_db.clear()
         self.pending_count = 0
 
@@ -517,10 +373,10 @@ class _Checker:
                     candidates &= {organisation_id}
                 if not candidates:
                     where = f"机关 {codes[organisation_id]} " if organisation_id is not None else ""
-                    self.errors.append((line, f"第 {line} 行 application：找不到{where}编号为 {number} 的申请（本文件和系统中都没有）"))
+                    self.errors.add(line, f"第 {line} 行 application：找不到{where}编号为 {number} 的申请（本文件和系统中都没有）")
                 elif len(candidates) > 1:
                     listed = "、".join(sorted(codes[o] for o in candidates))
-                    self.errors.append((line, f"第 {line} 行 application：编号 {number} 在多个机关（{listed}）中都有，请用 org 指明机关"))
+                    self.errors.add(line, f"第 {line} 行 application：编号 {number} 在多个机关（{listed}）中都有，请用 org 指明机关")
                 else:
                     found = next(iter(candidates))
                     self.review_organisations.append(found)
@@ -664,7 +520,7 @@ def applications_import(
     organisations = dict(Organisation.objects.values_list("code", "pk"))
     codes = {pk: code for code, pk in organisations.items()}
 
-    errors = _Errors()
+    errors = ErrorList()
     checker = _Checker(errors)
     records = 0
     for row in _parsed(path, errors, organisations, today, calendar):
@@ -678,7 +534,7 @@ def applications_import(
     checker.flush_db()
     checker.resolve_reviews(codes)
     if not records and not errors:
-        errors.append((0, "文件中没有任何记录"))
+        errors.add(0, "文件中没有任何记录")
     if errors:
         raise errors.refused()
     del checker.numbers  # the second pass finds applications through the database
@@ -686,7 +542,7 @@ def applications_import(
     inserter = _Inserter(calendar)
     try:
         with audit.action(actor=actor, action="foi.import", object_type="foi.application", object_repr=path.name):
-            second = _Errors()
+            second = ErrorList()
             inserted, report_at, reviews_seen = 0, 100_000, 0
             for row in _parsed(path, second, organisations, today, None):
                 if row is None or not row.valid:

@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yangguang.core import audit, tracking
 from yangguang.core import calendar as workdays
-from yangguang.core.importing import iso_day
+from yangguang.core.importing import ErrorList, ImportRefused, LineCheck, json_records
 from yangguang.core.models import Organisation, Window
 from yangguang.core.workcalendar import WorkCalendar
 from yangguang.services import rules
@@ -43,7 +42,6 @@ _OWN_NUMBER = re.compile(r"^(?P<org>.+)-BJ-(?P<year>\d{4})-(?P<seq>\d+)$")
 MISSING_NAME = "（原系统未记录）"
 ACCEPTED_AT, COMPLETED_AT = time(9, 0), time(16, 0)
 BATCH_SIZE = 1000
-MAX_LISTED_ERRORS = 1000  # a file wrong on every line needs its first errors, not a million
 
 FIELDS = {
     "number", "item", "org", "channel", "accepted_on", "completed_on", "result", "suspensions",
@@ -63,16 +61,6 @@ def kind_from_reason(reason: str) -> str:
 
 
 # --- checking one line ----------------------------------------------------------------------------
-
-
-class ImportRefused(ValidationError):
-    """The file has errors; nothing was imported. ``messages`` lists them (at most
-    ``MAX_LISTED_ERRORS``, then a line saying how many more), ``total`` counts them all."""
-
-    def __init__(self, messages: list[str], total: int, *, whole_file: bool = False):
-        super().__init__(messages)
-        self.total = total
-        self.whole_file = whole_file
 
 
 @dataclass
@@ -124,62 +112,8 @@ class _Lookups:
         self.windows = {(centre, number): pk for pk, centre, number in Window.objects.values_list("pk", "centre_id", "number")}
 
 
-class _Errors:
-    def __init__(self, keep: int = 10 * MAX_LISTED_ERRORS):
-        self.kept: list[tuple[int, str]] = []
-        self.total, self.keep = 0, keep
-
-    def add(self, line: int, message: str) -> None:
-        self.total += 1
-        if len(self.kept) < self.keep:
-            self.kept.append((line, message))
-
-    def refused(self) -> ImportRefused:
-        listed = sorted(self.kept, key=lambda e: e[0])[:MAX_LISTED_ERRORS]
-        messages = [m for _, m in listed]
-        if self.total > len(listed):
-            messages.append(f"……另有 {self.total - len(listed)} 处错误未列出")
-        return ImportRefused(messages, self.total)
-
-
-class _Line:
-    """One object being checked: each problem is noted with its field, and checking goes on."""
-
-    def __init__(self, line: int, data: dict, errors: _Errors, today: date):
-        self.line, self.data, self.errors, self.today = line, data, errors, today
-        self.failed = False
-
-    def error(self, name: str, message: str) -> None:
-        self.failed = True
-        self.errors.add(self.line, f"第 {self.line} 行 {name}：{message}")
-
-    def text(self, data: dict, name: str, *, required=False, label="", max_length=200, prefix="") -> str:
-        value = data.get(name)
-        if value is None or value == "":
-            if required:
-                self.error(prefix + name, f"缺少{label}")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            self.error(prefix + name, "应为字符串")
-            return ""
-        text = str(value).strip()
-        if required and not text:
-            self.error(prefix + name, f"缺少{label}")
-        if len(text) > max_length:
-            self.error(prefix + name, f"不能超过 {max_length} 个字符（现为 {len(text)} 个）")
-            return ""
-        return text
-
-    def day(self, data: dict, name: str, *, required: bool, prefix: str = "") -> date | None:
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.error(prefix + name, "缺少日期（YYYY-MM-DD）")
-            return None
-        day, error = iso_day(value, today=self.today)
-        if error:
-            self.error(prefix + name, error)
-        return day
+class _Line(LineCheck):
+    """One case being checked: each problem is noted with its field, and checking goes on."""
 
     def moment(self, name: str) -> datetime | None:
         value = self.data.get(name)
@@ -316,45 +250,6 @@ def _suspensions(check: _Line, accepted_on: date | None, completed_on: date | No
 
 # --- reading the file ------------------------------------------------------------------------------
 
-_JSON_MESSAGES = {
-    "Expecting value": "缺少值", "Expecting property name enclosed in double quotes": "应为双引号括起的字段名",
-    "Expecting ':' delimiter": "缺少冒号", "Expecting ',' delimiter": "缺少逗号", "Unterminated string": "字符串没有结束",
-    "Invalid control character": "有无效的控制字符", "Invalid \\escape": "有无效的转义符",
-    "Extra data": "在一个 JSON 值之后还有多余内容",
-}
-
-
-def _records(path: Path, errors: _Errors) -> Iterator[tuple[int, dict]]:
-    try:
-        stream = path.open("rb")
-    except FileNotFoundError:
-        raise ImportRefused([f"file：找不到文件 {path}"], 1, whole_file=True) from None
-    except IsADirectoryError:
-        raise ImportRefused([f"file：{path} 是目录，不是文件"], 1, whole_file=True) from None
-    except OSError as exc:
-        raise ImportRefused([f"file：无法读取 {path}（{exc.strerror}）"], 1, whole_file=True) from None
-    with stream:
-        for line, raw in enumerate(stream, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                errors.add(line, f"第 {line} 行：不是 UTF-8 编码的文本（请以 UTF-8 保存文件）")
-                continue
-            text = (text.lstrip("\ufeff") if line == 1 else text).strip()
-            if not text:
-                continue
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                reason = next((cn for en, cn in _JSON_MESSAGES.items() if exc.msg.startswith(en)), exc.msg)
-                errors.add(line, f"第 {line} 行：不是有效的 JSON（第 {exc.colno} 个字符处{reason}）")
-                continue
-            if not isinstance(data, dict):
-                errors.add(line, f"第 {line} 行：应为一个 JSON 对象（{{…}}）")
-                continue
-            yield line, data
-
-
 # --- writing ---------------------------------------------------------------------------------------
 
 
@@ -433,7 +328,7 @@ class _Writer:
             self.suspensions += len(case_stops)
 
 
-def _already_stored(rows: list[Row], errors: _Errors) -> bool:
+def _already_stored(rows: list[Row], errors: ErrorList) -> bool:
     by_org: dict[int, dict[str, int]] = defaultdict(dict)
     for row in rows:
         by_org[row.organisation_id][row.number] = row.line
@@ -458,7 +353,7 @@ def cases_import(
     lookups = _Lookups()
     codes = {pk: code for code, (pk, _) in lookups.organisations.items()}
     writer = _Writer(workdays.get_calendar())
-    errors = _Errors()
+    errors = ErrorList()
     seen: dict[int, dict[str, int]] = defaultdict(dict)  # organisation → number → line
     checking: list[Row] = []  # rows whose numbers are still to be looked up in the database
     records = 0
@@ -471,7 +366,7 @@ def cases_import(
 
     try:
         with transaction.atomic():
-            for line, data in _records(path, errors):
+            for line, data in json_records(path, errors):
                 records += 1
                 row = _parse(_Line(line, data, errors, today), lookups)
                 if row is None:
