@@ -197,11 +197,13 @@ def clean_applicant(data: dict) -> dict:
 
 
 def _rate_check(sender: str, now) -> None:
+    """Called after the new case is inserted (so a double click finds its first case instead of
+    being refused): the count includes it."""
     limit = settings.SERVICES_RATE_LIMIT
     if not limit or not sender:
         return
     recent = Case.objects.filter(sender_hash=sender, submitted_at__gt=now - timedelta(hours=1)).count()
-    if recent >= limit:
+    if recent > limit:
         raise RateLimited({"case": f"提交过于频繁：同一网络每小时最多网上申报 {limit} 件，请稍后再试"})
 
 
@@ -214,10 +216,8 @@ def case_submit_online(
     if not item.is_active_on(local_today()) or not item.online_allowed:
         raise ValidationError({"item": f"“{item.name}”不支持网上申报，请到窗口或便民服务点办理"})
     centre = centre or centre_for(item)
-    if submission_key is not None:
-        existing = Case.objects.filter(organisation=centre, submission_key=submission_key).first()
-        if existing is not None:
-            return Submitted(existing, tracking.new_secret(submission_key, purpose=SECRET_PURPOSE), False)
+    # A repeated submission_key (a double click) is found by the unique constraint in _create, not
+    # by a query first: that query cost every submission a statement (measured in docs/benchmarks.md).
     return _create(
         item=item, centre=centre, location=centre, channel="online", data=data, provided=provided,
         actor=user or AnonymousUser(), client_ip=client_ip, submission_key=submission_key,
@@ -277,8 +277,8 @@ def _create(*, item, centre, location, channel, data, provided, actor, client_ip
             case.sequence, case.number = next_number(
                 organisation=centre, kind=NUMBER_KIND, year=timezone.localdate(now).year, default_template=NUMBER_TEMPLATE
             )
-            _rate_check(sender, now)
             case.save(force_insert=True)
+            _rate_check(sender, now)
             CaseMaterial.objects.bulk_create(
                 CaseMaterial(case=case, material=m, name=m.name, required=m.required, provided=m.pk in provided_ids,
                              provided_on=timezone.localdate(now) if m.pk in provided_ids else None)
