@@ -170,6 +170,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yangguang.supervision.context.notifications",
             ],
         },
     },
@@ -242,6 +243,25 @@ except ValueError:
 SERVICES_WARNING_WORKDAYS = env_int("YANGGUANG_SERVICES_WARNING_WORKDAYS", 1, minimum=0)
 # Online case submissions per sender (keyed hash of the IP address) per hour; 0 switches the limit off.
 SERVICES_RATE_LIMIT = env_int("YANGGUANG_SERVICES_RATE_LIMIT", 20, minimum=0)
+# Supervision (监督).
+# E-supervision: a case or application also turns yellow once it has used more than this share (in
+# percent) of its limit, whichever comes first with the working days before the due date above.
+SUPERVISION_YELLOW_SHARE_PERCENT = env_int("YANGGUANG_SUPERVISION_YELLOW_SHARE_PERCENT", 80, minimum=1)
+# Notification backends by channel: a dotted path to a class with ``send(address, title, body)``.
+# The console backend (the default) writes to the log; SMS and email gateways plug in here.
+try:
+    NOTIFY_BACKENDS = json.loads(os.environ.get("YANGGUANG_NOTIFY_BACKENDS") or "{}") or {
+        "console": "yangguang.supervision.notify.ConsoleBackend",
+    }
+except ValueError:
+    raise ImproperlyConfigured("YANGGUANG_NOTIFY_BACKENDS 不是有效的 JSON") from None
+# 差评整改: verify within this many working days, rectify and reply within that many.
+EVALUATION_VERIFY_WORKDAYS = env_int("YANGGUANG_EVALUATION_VERIFY_WORKDAYS", 1, minimum=1)
+EVALUATION_REPLY_WORKDAYS = env_int("YANGGUANG_EVALUATION_REPLY_WORKDAYS", 15, minimum=1)
+# Complaints, reports and opinions: handled within this many working days; portal submissions per
+# sender (keyed hash of the IP address) per hour (0 switches the limit off).
+COMPLAINT_LIMIT_WORKDAYS = env_int("YANGGUANG_COMPLAINT_LIMIT_WORKDAYS", 15, minimum=1)
+COMPLAINT_RATE_LIMIT = env_int("YANGGUANG_COMPLAINT_RATE_LIMIT", 5, minimum=0)
 # The public address of the portal, printed in QR codes on notices (e.g. https://zwfw.example.gov.cn).
 PUBLIC_BASE_URL = os.environ.get("YANGGUANG_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -16,6 +16,11 @@ urlpatterns = [
     path("", include("yangguang.reports.urls")),
     path("", include("yangguang.services.urls_guides")),
     path("", include("yangguang.supervision.urls")),
+    path("", include("yangguang.supervision.urls_alerts")),
+    path("", include("yangguang.supervision.urls_dashboard")),
+    path("", include("yangguang.supervision.urls_evaluations")),
+    path("", include("yangguang.supervision.urls_complaints")),
+    path("", include("yangguang.supervision.urls_inspections")),
     path("", include("yangguang.portal.urls")),
 ]
 

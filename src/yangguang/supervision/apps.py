@@ -7,4 +7,12 @@ class SupervisionConfig(AppConfig):
     verbose_name = "监督"
 
     def ready(self) -> None:
-        from yangguang.supervision import demo  # noqa: F401  (registers the demo data)
+        # Registers the demo data, in the order the builders must run: the alerts and cards come from
+        # the demo cases, and the assessment (in demo_inspections) scores all of the others.
+        from yangguang.supervision import (  # noqa: F401
+            demo,
+            demo_alerts,
+            demo_complaints,
+            demo_evaluations,
+            demo_inspections,
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -18,6 +18,7 @@ from yangguang.core import audit
 from yangguang.core.calendar import get_calendar
 from yangguang.core.masking import mask_phone, normalise_phone
 from yangguang.core.models import Organisation, User
+from yangguang.supervision.checks import clean_date, clean_text
 from yangguang.supervision import selectors
 from yangguang.supervision.models import ReceptionDay, ReceptionLeader, ReceptionSchedule, ReceptionVisit
 from yangguang.supervision.reception import MAX_OVERRIDE_SHIFT_DAYS, Month, RuleError, check_day_of_month
@@ -25,7 +26,6 @@ from yangguang.supervision.reception import MAX_OVERRIDE_SHIFT_DAYS, Month, Rule
 PLACE_MAX, HOURS_MAX, REASON_MAX, NAME_MAX = 200, 100, 200, 50
 NOTE_MAX, ISSUES_MAX, REPLY_MAX = 2000, 4000, 4000
 EARLIEST = date(2000, 1, 1)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^\d{7,20}$")
 
 
@@ -40,31 +40,6 @@ def _require_schedule_rights(actor, organisation: Organisation) -> None:
 def _require_visit_rights(actor, organisation: Organisation) -> None:
     if actor is not None and not selectors.can_record_visits(actor, organisation):
         raise PermissionDenied(f"只有{organisation}的领导、监督人员或政务公开工作人员可以登记接待情况")
-
-
-def _text(value, *, field: str, label: str, limit: int, errors: dict, required: bool = False) -> str:
-    text = _CONTROL.sub("", str(value or "")).replace("\r\n", "\n").strip()
-    if required and not text:
-        errors[field] = f"请填写{label}"
-    elif len(text) > limit:
-        errors[field] = f"{label}不能超过 {limit} 字（现为 {len(text)} 字）"
-    return text
-
-
-def _date(value, *, field: str, label: str, errors: dict, required: bool = True) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            errors[field] = f"{label}格式应为 YYYY-MM-DD"
-            return None
-    if required:
-        errors[field] = f"请填写{label}"
-    return None
 
 
 def _user_ref(user: User | None) -> str:
@@ -89,10 +64,10 @@ def schedule_save(
         check_day_of_month(day_of_month)
     except RuleError as exc:
         errors["day_of_month"] = str(exc)
-    place = _text(place, field="place", label="接待地点", limit=PLACE_MAX, errors=errors, required=True)
-    hours = _text(hours, field="hours", label="接待时间", limit=HOURS_MAX, errors=errors, required=True)
-    note = _text(note, field="note", label="说明", limit=NOTE_MAX, errors=errors)
-    starts = _date(rotation_starts_on, field="rotation_starts_on", label="轮值起始月份", errors=errors)
+    place = clean_text(place, field="place", label="接待地点", limit=PLACE_MAX, errors=errors, required=True)
+    hours = clean_text(hours, field="hours", label="接待时间", limit=HOURS_MAX, errors=errors, required=True)
+    note = clean_text(note, field="note", label="说明", limit=NOTE_MAX, errors=errors)
+    starts = clean_date(rotation_starts_on, field="rotation_starts_on", label="轮值起始月份", errors=errors)
     if errors:
         raise ValidationError(errors)
     fields = {"day_of_month": day_of_month, "place": place, "hours": hours, "note": note,
@@ -147,9 +122,9 @@ def reception_day_change(
     organisation = schedule.organisation
     _require_schedule_rights(actor, organisation)
     errors: dict[str, str] = {}
-    reason = _text(reason, field="reason", label="原因", limit=REASON_MAX, errors=errors, required=True)
-    month_day = _date(month, field="month", label="月份", errors=errors)
-    held_on = _date(held_on, field="held_on", label="改期日期", errors=errors, required=False)
+    reason = clean_text(reason, field="reason", label="原因", limit=REASON_MAX, errors=errors, required=True)
+    month_day = clean_date(month, field="month", label="月份", errors=errors)
+    held_on = clean_date(held_on, field="held_on", label="改期日期", errors=errors, required=False)
     if cancelled and (held_on or substitute):
         errors["cancelled"] = "取消本月接待时不能同时填写改期日期或代班领导"
     if not cancelled and not held_on and substitute is None and "held_on" not in errors:
@@ -242,17 +217,17 @@ def visit_record(
     _require_visit_rights(actor, organisation)
     today = today or selectors.local_today()
     errors: dict[str, str] = {}
-    visited = _date(visited_on, field="visited_on", label="接待日期", errors=errors)
+    visited = clean_date(visited_on, field="visited_on", label="接待日期", errors=errors)
     if visited is not None and visited > today:
         errors["visited_on"] = "接待日期不能晚于今天"
     elif visited is not None and visited < EARLIEST:
         errors["visited_on"] = f"接待日期不能早于 {EARLIEST:%Y-%m-%d}"
     _check_duty_leader(organisation, duty_leader, errors)
-    visitor_name = _text(visitor_name, field="visitor_name", label="来访人", limit=NAME_MAX, errors=errors, required=True)
+    visitor_name = clean_text(visitor_name, field="visitor_name", label="来访人", limit=NAME_MAX, errors=errors, required=True)
     phone = _check_phone(contact_phone, errors)
-    issues = _text(issues, field="issues", label="反映问题", limit=ISSUES_MAX, errors=errors, required=True)
-    reply = _text(reply, field="reply", label="答复情况", limit=REPLY_MAX, errors=errors)
-    replied = _date(replied_on, field="replied_on", label="答复日期", errors=errors, required=False)
+    issues = clean_text(issues, field="issues", label="反映问题", limit=ISSUES_MAX, errors=errors, required=True)
+    reply = clean_text(reply, field="reply", label="答复情况", limit=REPLY_MAX, errors=errors)
+    replied = clean_date(replied_on, field="replied_on", label="答复日期", errors=errors, required=False)
     _check_reply(reply, replied, visited, today, errors)
     if errors:
         raise ValidationError(errors)
@@ -275,8 +250,8 @@ def visit_reply(
     _require_visit_rights(actor, visit.organisation)
     today = today or selectors.local_today()
     errors: dict[str, str] = {}
-    reply = _text(reply, field="reply", label="答复情况", limit=REPLY_MAX, errors=errors, required=True)
-    replied = _date(replied_on, field="replied_on", label="答复日期", errors=errors)
+    reply = clean_text(reply, field="reply", label="答复情况", limit=REPLY_MAX, errors=errors, required=True)
+    replied = clean_date(replied_on, field="replied_on", label="答复日期", errors=errors)
     _check_reply(reply, replied, visit.visited_on, today, errors)
     if errors:
         raise ValidationError(errors)

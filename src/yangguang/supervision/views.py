@@ -19,17 +19,7 @@ from yangguang.core.models import Organisation
 from yangguang.core.selectors import has_role
 from yangguang.supervision import registers, selectors, services
 from yangguang.supervision.forms import MAX_LEADERS, ChangeForm, LeadersForm, ReplyForm, ScheduleForm, VisitForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _apply(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors next to the fields they name; the rest go to the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from yangguang.supervision.web import XLSX, apply_errors, bad_request
 
 
 def _year(request) -> int:
@@ -39,10 +29,6 @@ def _year(request) -> int:
     if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
         raise ValidationError({"year": "年份（year）应为 2000 到 2100 之间的四位数字"})
     return int(raw)
-
-
-def _bad_request(request, message: str):
-    return render(request, "portal/error.html", {"title": "请求有误", "message": message}, status=400)
 
 
 # --- public ------------------------------------------------------------------------------------------
@@ -105,7 +91,7 @@ def _detail(request, organisation: Organisation, *, status: int = 200, **forms_g
     try:
         year = _year(request)
     except ValidationError as exc:
-        return _bad_request(request, "；".join(exc.messages))
+        return bad_request(request, "；".join(exc.messages))
     manage = selectors.can_manage_schedule(request.user, organisation)
     record = selectors.can_record_visits(request.user, organisation)
     candidates = selectors.leader_candidates(organisation)
@@ -145,7 +131,7 @@ def staff_schedule(request, code):
         try:
             services.schedule_save(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存接待日安排。")
             return redirect("supervision:staff-detail", code=organisation.code)
@@ -164,7 +150,7 @@ def staff_leaders(request, code):
         try:
             services.schedule_leaders_set(actor=request.user, schedule=schedule, leaders=form.ordered())
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存轮值领导。")
             return redirect("supervision:staff-detail", code=organisation.code)
@@ -181,7 +167,7 @@ def staff_change(request, code):
         try:
             services.reception_day_change(actor=request.user, schedule=schedule, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已登记接待日变更，门户网站同步更新。")
             return redirect("supervision:staff-detail", code=organisation.code)
@@ -196,7 +182,7 @@ def staff_restore(request, code):
     form = forms.Form(request.POST)
     form.fields["month"] = ChangeForm.base_fields["month"]
     if not form.is_valid():
-        return _bad_request(request, "月份：" + "；".join(form.errors.get("month", ["无效"])))
+        return bad_request(request, "月份：" + "；".join(form.errors.get("month", ["无效"])))
     if services.reception_day_restore(actor=request.user, schedule=schedule, month=form.cleaned_data["month"]):
         messages.success(request, "已撤销变更，该月接待日恢复按规则安排。")
     return redirect("supervision:staff-detail", code=organisation.code)
@@ -214,7 +200,7 @@ def staff_visit_new(request, code):
         try:
             services.visit_record(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已登记来访情况。")
             return redirect("supervision:staff-detail", code=organisation.code)
@@ -245,7 +231,7 @@ def staff_visit(request, pk):
         try:
             services.visit_reply(actor=request.user, visit=visit, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已登记答复情况。")
             return redirect("supervision:staff-visit", pk=visit.pk)
@@ -279,7 +265,7 @@ def staff_register(request, code):
     try:
         year = _year(request)
     except ValidationError as exc:
-        return _bad_request(request, "；".join(exc.messages))
+        return bad_request(request, "；".join(exc.messages))
     response = HttpResponse(registers.reception_register_workbook(organisation, year=year), content_type=XLSX)
     filename = f"{organisation.code}-{year}-{registers.TITLE}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

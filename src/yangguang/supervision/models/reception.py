@@ -3,6 +3,8 @@ rotating duty leaders, changes to single months, and the register of visits."""
 
 from __future__ import annotations
 
+__all__ = ["ReceptionSchedule", "ReceptionLeader", "ReceptionDay", "ReceptionVisit"]
+
 from django.db import models
 from django.db.models import F, Q
 
