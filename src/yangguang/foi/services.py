@@ -25,10 +25,11 @@ from yangguang.core.attachments import attachment_store, check_upload
 from yangguang.core.models import Organisation, Role
 from yangguang.core.numbering import next_number
 from yangguang.core.selectors import organisations_for
-from yangguang.core.workcalendar import WorkCalendar, warning_date
+from yangguang.core.workcalendar import WorkCalendar
 from yangguang.disclosure.consultation import plain_text, sender_hash
 from yangguang.foi import clock, rules
 from yangguang.foi.models import Application, FeeNotice, Letter, Note, Pause, Review
+from yangguang.supervision.lights import warning_day
 
 NUMBER_KIND = "foi_application"
 NUMBER_TEMPLATE = "{org}-YSQ-{year}-{seq:05d}"
@@ -40,6 +41,7 @@ MAX_ATTACHMENTS = 5
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 OFFICER_ROLES = (Role.DISCLOSURE_OFFICER,)
 HEAD_ROLES = (Role.LEADER,)
+PETITION_RESULT = "not_processed.petition_or_complaint"
 
 
 RateLimited = limits.RateLimited  # kept under this name for callers
@@ -134,8 +136,12 @@ def _apply_clock(application: Application, calendar: WorkCalendar | None = None)
             raise ValidationError({"clock": str(exc)}) from None
         application.due_on = result.due_on
         application.due_provisional = result.provisional
+        # The earlier of "N working days before the due date" and "P% of the limit used" (电子监察黄灯).
         application.warning_on = (
-            warning_date(result.due_on, calendar, settings.FOI_WARNING_WORKDAYS) if result.due_on else None
+            warning_day(result.due_on, limit=clock.REPLY_WORKDAYS + application.extension_workdays,
+                        warning_workdays=settings.FOI_WARNING_WORKDAYS,
+                        share_percent=settings.SUPERVISION_YELLOW_SHARE_PERCENT, calendar=calendar)
+            if result.due_on else None
         )
     return before != (application.due_on, application.warning_on, application.due_provisional)
 
@@ -710,6 +716,10 @@ def _conclude(*, actor, application, action, result, article, summary, on, guard
         app.concluded_on, app.concluded_by = on, actor
         _save(app, "result", "result_article", "reply_summary", "concluded_on", "concluded_by")
         _issue_letter(app, rules.RESULTS[result].letter, actor, on)
+        if result == PETITION_RESULT:  # 不予处理/1: re-routed to the complaints desk in this transaction
+            from yangguang.supervision.complaints import complaint_from_foi
+
+            complaint_from_foi(application=app)
         audit.record(actor=actor, action=f"foi.application.{action}", target=app, before=before,
                      after={**_state(app), "article": article, "concluded_on": on, "overdue": overdue})
     return app

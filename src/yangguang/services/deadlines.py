@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from yangguang.core import calendar as workdays
-from yangguang.core.workcalendar import WorkCalendar, warning_date
+from yangguang.core.workcalendar import WorkCalendar
 from yangguang.services import clock, rules
 from yangguang.services.models import Case, Suspension
+from yangguang.supervision.lights import warning_day
 
 
 
@@ -44,8 +45,11 @@ def apply_clock(case: Case, suspensions: list[Suspension] | None = None, calenda
             raise ValidationError({"clock": str(exc)}) from None
         case.due_on = result.due_on
         case.due_provisional = result.provisional
+        # The earlier of "N working days before the due date" and "P% of the limit used" (电子监察黄灯).
         case.warning_on = (
-            warning_date(result.due_on, calendar, settings.SERVICES_WARNING_WORKDAYS) if result.due_on else None
+            warning_day(result.due_on, limit=case.committed_limit, warning_workdays=settings.SERVICES_WARNING_WORKDAYS,
+                        share_percent=settings.SUPERVISION_YELLOW_SHARE_PERCENT, calendar=calendar)
+            if result.due_on else None
         )
     return before != (case.due_on, case.warning_on, case.due_provisional, case.used_workdays)
 
