@@ -9,10 +9,11 @@ from yangguang.reports.models import AnnualReport
 
 
 class Command(BaseCommand):
-    help = "生成报告：annual 政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）；service 政务服务办件统计"
+    help = ("生成报告：annual 政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）；service 政务服务办件统计；"
+            "supervision 电子监察按灯色统计")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="kind", required=True, metavar="{annual,service}")
+        sub = parser.add_subparsers(dest="kind", required=True, metavar="{annual,service,supervision}")
         annual = sub.add_parser("annual", help="按当前数据生成年度报告；--published 输出已发布的版本")
         annual.add_argument("--org", required=True, help="机关编码")
         annual.add_argument("--year", required=True, type=int_arg("年度", minimum=2000, maximum=2100))
@@ -29,6 +30,13 @@ class Command(BaseCommand):
                              help="统计期间的最后一天（含当天）")
         service.add_argument("--format", default="json", choices=list(service_render.FORMATS), help="输出格式（默认 json）")
         service.add_argument("--output", default=None, help="输出文件；json、html 可省略（输出到标准输出）")
+
+        supervision = sub.add_parser("supervision", help="电子监察：在办办件和依申请公开申请按灯色（绿、黄、红、暂停）统计，含按部门、窗口分列")
+        supervision.add_argument("--org", required=True, help="机构编码（统计该机构及其下级机构）")
+        supervision.add_argument("--as-of", dest="as_of", default=None, type=date_arg("--as-of"), metavar="YYYY-MM-DD",
+                                 help="统计日期（默认今天；不能晚于今天）")
+        supervision.add_argument("--format", default="json", choices=["json"], help="输出格式（json）")
+        supervision.add_argument("--output", default=None, help="输出文件；省略时输出到标准输出")
 
     def handle(self, *args, kind, **options):
         getattr(self, f"do_{kind}")(**options)
@@ -66,6 +74,22 @@ class Command(BaseCommand):
             raise fail(f"--output：{format} 格式请用 --output 指定输出文件")
         report = service_selectors.service_statistics(organisation, date_from, date_to)
         self._write(service_render.export(report, format), format, output)
+
+    def do_supervision(self, *, org, as_of, format, output, **_):
+        import json
+
+        from yangguang.supervision import dashboard
+
+        organisation = Organisation.objects.filter(code=org).first()
+        if organisation is None:
+            raise fail(f"--org：找不到编码为“{org}”的机构")
+        today = dashboard.local_today()
+        as_of = as_of or today
+        if as_of > today:
+            raise fail(f"--as-of：{as_of} 晚于今天（{today}），只能统计今天及以前")
+        report = dashboard.report(organisation, as_of, today=today)
+        content = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+        self._write(content, format, output)
 
     def _write(self, content: bytes, format: str, output: str | None) -> None:
         if output:
