@@ -31,11 +31,13 @@ browser-test: $(STAMP)
 	$(BIN)/pytest -m browser -p no:cacheprovider
 
 # By hand, not in CI: the search benchmark loads 1,000,000 records into each database (~25 min); the
-# service statistics benchmark loads 10,000,000 cases into PostgreSQL (~15 min, ~15 GB of disk).
+# service statistics benchmark loads 10,000,000 cases into PostgreSQL (~15 min, ~15 GB of disk); the
+# supervision benchmark 1,000,000 open cases (~5-10 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_workdays.py
 	$(BIN)/python benchmarks/bench_search.py
 	$(BIN)/python benchmarks/bench_service_stats.py --wait-idle 30
+	$(BIN)/python benchmarks/bench_supervision.py --wait-idle 10
 
 clean:
 	rm -rf $(VENV) var/test-*.sqlite3*
