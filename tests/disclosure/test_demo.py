@@ -53,7 +53,9 @@ def test_demo_has_work_waiting_and_loads_once(demo_city):
     assert InformationRecord.objects.filter(state="draft").exists()
     assert InformationRecord.objects.filter(state="published", organisation__code="SLS-MZJ").count() == 5
     assert demo.load_apps(history=True) == {"主动公开目录与指南": 0, "主动公开信息": 0, "依申请公开": 0, "政府信息公开工作年度报告": 0,
-                                                 "政务服务事项": 0, "办件": 0, "局长接待日": 0, "局长接待日来访登记": 0}
+                                                 "政务服务事项": 0, "办件": 0, "局长接待日": 0, "局长接待日来访登记": 0,
+                                                 "电子监察预警与记牌": 0, "投诉举报和意见建议": 0, "好差评": 0,
+                                                 "特邀监督员和监督检查": 0, "窗口和人员月度考核": 0}
 
 
 @pytest.mark.django_db

@@ -77,7 +77,11 @@ DEMO_USERS = [
     # Deputy directors who share the reception-day duty with lingdao (局领导轮值).
     DemoUser("fujuzhang", "钱文斌", Role.LEADER, JUSTICE, "13800000018", "990100197208180019"),
     DemoUser("zhengwei", "杜慧敏", Role.LEADER, JUSTICE, "13800000019", "990100197409190028"),
-    DemoUser("jiandu", "何立新", Role.SUPERVISOR, CENTRE, "13800000007", "990100198807070077"),
+    # The centre's director: the "head" whom e-supervision alerts about the centre's windows reach.
+    DemoUser("zhongxin", "宋建华", Role.LEADER, CENTRE, "13800000020", "99010019760120003X"),
+    # The e-supervision desk (电子监察/效能办) sits in the centre and watches the whole city: every
+    # department's windows, applications, complaints and ratings.
+    DemoUser("jiandu", "何立新", Role.SUPERVISOR, CENTRE, "13800000007", "990100198807070077", CITY),
     DemoUser("xinxi", "孙雨桐", Role.INFORMATION_OFFICER, "SLS-ZFB", "13800000008", "990100199508080028"),
     DemoUser("xitong", "马文博", Role.SYSTEM_ADMIN, CITY, "13800000009", "990100198309090039"),
     DemoUser("anquan", "高振宇", Role.SECURITY_ADMIN, CITY, "13800000010", "990100198410100010"),
@@ -188,6 +192,7 @@ def logins_table() -> str:
     lines = ["演示账号（密码均为 %s）：" % DEMO_PASSWORD]
     for u in DEMO_USERS:
         lines.append(f"  {u.username:<10} {u.full_name}  {Role(u.role).label} · {u.role_organisation or u.organisation}")
+    lines.append(f"  {'tejian':<10} 王海平  特邀监督员（无角色，由监督员名册关联） · {CENTRE}")
     return "\n".join(lines)
 
 

@@ -87,7 +87,22 @@ def staff_home(request):
         "reports_desk": any(a.role in reports_selectors.REPORT_ROLES for a in assignments),
         "services_desk": any(a.role in services_selectors.STAFF_ROLES for a in assignments),
         "reception_desk": any(a.role in (Role.LEADER, Role.SUPERVISOR, Role.DISCLOSURE_OFFICER) for a in assignments),
+        **supervision_links(request.user, {a.role for a in assignments}),
     })
+
+
+def supervision_links(user, roles: set[str]) -> dict[str, bool]:
+    """Which supervision pages the staff home offers: each page still checks its own scope."""
+    from yangguang.supervision import evaluation_selectors, inspections
+
+    desk, leader = Role.SUPERVISOR in roles, Role.LEADER in roles
+    return {
+        "supervision_desk": desk or leader,  # e-supervision dashboard, cards
+        "supervision_only": desk,  # card rules, assessment
+        "rectification_desk": bool(roles & set(evaluation_selectors.VIEW_ROLES)),
+        "complaint_desk": bool(roles & {Role.SUPERVISOR, Role.LEADER, Role.DISCLOSURE_OFFICER}),
+        "inspection_desk": desk or leader or inspections.supervisor_record_of(user).exists(),
+    }
 
 
 def _users_visible_to(user):
