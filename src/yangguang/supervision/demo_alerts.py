@@ -2,9 +2,11 @@
 each month, a manual card that is under appeal and one whose appeal was decided, and today's sweep
 (which notifies the demo users of today's yellow and red lights).
 
-The year's alerts are reconstructed from the stored dates, not by replaying a sweep per day: a
-case completed on or after its warning day was yellow from that day until completion; one completed
-after its due date was red from the next day. They are written already notified (no one needs a
+The year's alerts are reconstructed from the stored dates, not by replaying a sweep per day. The
+daily sweep sees a case on day D when it was accepted before D and not completed before D; it was
+yellow from the first such day on or after its warning day (if that is not after its due date), and
+red from the day after its due date. A case accepted and completed on the same day — every 即办件 —
+was never seen open by a sweep. They are written already notified (no one needs a
 notice about last March), so only today's sweep fills the notification centre."""
 
 from __future__ import annotations
@@ -53,25 +55,32 @@ def _history_rows(today: date) -> list[list]:
     """Alerts the closed cases and applications of the year showed, from their stored dates."""
     rows = []
     done = Case.objects.filter(status__in=[case_rules.COMPLETED, case_rules.DELIVERED], due_on__isnull=False,
-                               warning_on__isnull=False, completed_on__gte=F("warning_on"), accepted_on__lt=today)
-    for pk, number, org, dept, window, item, who, due, warn, completed in done.values_list(
+                               warning_on__isnull=False, completed_on__gte=F("warning_on"),
+                               completed_on__gt=F("accepted_on"), accepted_on__lt=today)
+    for pk, number, org, dept, window, item, who, due, warn, accepted, completed in done.values_list(
         "pk", "number", "organisation_id", "department_id", "window_id", "item_id", "accepted_by_id", "due_on",
-        "warning_on", "completed_on",
+        "warning_on", "accepted_on", "completed_on",
     ).iterator(chunk_size=5000):
-        at = local_midnight(warn) + timedelta(hours=8)
-        rows.append(["case", pk, None, number, org, dept, window, item, who, "yellow", "", due, warn, at, completed, at])
+        seen = max(warn, accepted + timedelta(days=1))  # the first day a sweep saw it yellow
+        if seen <= min(completed, due):
+            at = local_midnight(seen) + timedelta(hours=8)
+            rows.append(["case", pk, None, number, org, dept, window, item, who, "yellow", "", due, seen, at, completed, at])
         if completed > due:
             red = due + timedelta(days=1)
             at = local_midnight(red) + timedelta(hours=8)
             rows.append(["case", pk, None, number, org, dept, window, item, who, "red", "", due, red, at, completed, at])
     closed = Application.objects.filter(status=foi_rules.CLOSED, due_on__isnull=False, warning_on__isnull=False,
-                                        concluded_on__gte=F("warning_on"))
-    for pk, number, org, who, registrar, due, warn, concluded in closed.values_list(
-        "pk", "number", "organisation_id", "assignee_id", "registered_by_id", "due_on", "warning_on", "concluded_on",
+                                        concluded_on__gte=F("warning_on"), received_on__isnull=False,
+                                        concluded_on__gt=F("received_on"))
+    for pk, number, org, who, registrar, due, warn, received, concluded in closed.values_list(
+        "pk", "number", "organisation_id", "assignee_id", "registered_by_id", "due_on", "warning_on", "received_on",
+        "concluded_on",
     ).iterator(chunk_size=5000):
-        at = local_midnight(warn) + timedelta(hours=8)
-        rows.append(["application", None, pk, number, org, None, None, None, who or registrar, "yellow", "", due, warn, at,
-                     concluded, at])
+        seen = max(warn, received + timedelta(days=1))
+        if seen <= min(concluded, due):
+            at = local_midnight(seen) + timedelta(hours=8)
+            rows.append(["application", None, pk, number, org, None, None, None, who or registrar, "yellow", "", due, seen,
+                         at, concluded, at])
         if concluded > due:
             red = due + timedelta(days=1)
             at = local_midnight(red) + timedelta(hours=8)
