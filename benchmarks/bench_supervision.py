@@ -347,10 +347,13 @@ def run_sweep(today: date) -> dict:
         t0 = time.perf_counter()
         result = sweep(today=today)
         seconds = time.perf_counter() - t0
+        phases = dict(getattr(result, "seconds", {}))
         out[key] = {"s": seconds, "raised": dict(result.raised), "cleared": result.cleared,
-                    "notified": result.notified, "cards": result.cards, "sent": result.sent}
+                    "notified": result.notified, "cards": result.cards, "sent": result.sent, "phases": phases}
         print(f"[sweep] {key}: {seconds:.1f} s, raised {result.raised}, cleared {result.cleared}, "
               f"notified {result.notified}, cards {result.cards}, sent {result.sent}", flush=True)
+        if phases:
+            print("[sweep]   " + ", ".join(f"{phase} {s:.1f} s" for phase, s in phases.items()), flush=True)
     return out
 
 
@@ -545,7 +548,11 @@ def summarise(r: dict) -> bool:
         met_sweep = first["s"] <= TARGET_SWEEP_S
         print(f"  sweep, first run: {first['s']:.1f} s (raised {first['raised']}, cleared {first['cleared']:,}, "
               f"notified {first['notified']:,}, cards {first['cards']}, sent {first['sent']})")
+        if first.get("phases"):
+            print("    by phase: " + ", ".join(f"{phase} {s:.1f} s" for phase, s in first["phases"].items()))
         print(f"  sweep, second run (nothing new): {second['s']:.1f} s (raised {second['raised']})")
+        if second.get("phases"):
+            print("    by phase: " + ", ".join(f"{phase} {s:.1f} s" for phase, s in second["phases"].items()))
         print(f"  target, one sweep <= {TARGET_SWEEP_S:.0f} s over {ISSUE_CASES:,} open cases: "
               f"{'MET' if met_sweep else 'NOT MET'} (first run {first['s'] / TARGET_SWEEP_S:.2f}x the target)")
     else:

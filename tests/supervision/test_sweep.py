@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.urls import reverse
 
 from yangguang.services import rules
 from yangguang.supervision.models import Alert, Card, CardRule, Delivery, Notification
@@ -117,6 +118,60 @@ def test_disclosure_applications_get_lights_and_the_officer_is_responsible(desk)
     assert red.responsible == desk.officer
     assert set(Notification.objects.filter(key=f"alert:{red.pk}").values_list("recipient__username", flat=True)) == {
         "officer", "bureauhead"}
+
+
+def _expected_message(alert):
+    """What the sweep said before it wrote its notifications in SQL (the Python ``Message``)."""
+    due = f"{alert.due_on:%Y年%m月%d日}"
+    what = {"case": "办件", "application": "依申请公开"}[alert.subject]
+    if alert.level == "step_overtime":
+        title, body = f"环节超时：{what} {alert.number}", f"{rules.STEPS[alert.step]}环节应于 {due} 前完成，已超时。"
+    elif alert.level == "red":
+        title, body = f"红灯超期：{what} {alert.number}", f"期限 {due} 已过，请立即办理并说明原因。"
+    else:
+        title, body = f"黄灯预警：{what} {alert.number}", f"将于 {due} 到期，请抓紧办理。"
+    if alert.responsible:
+        body += f"责任人：{alert.responsible}。"
+    url = (reverse("services:staff-detail", args=[alert.case_id]) if alert.subject == "case"
+           else reverse("foi:staff-detail", args=[alert.application_id]))
+    return alert.level, title, body, url, alert.organisation_id
+
+
+def test_each_notification_names_the_subject_its_deadline_and_the_responsible_person(desk):
+    # The head is the leader of the responsible person's organisation, else of the department, else
+    # of the receiving organisation; an inactive leader is not told.
+    from yangguang.core.models import Role
+
+    from ..conftest import make_person
+
+    desk.licence.step_limits = {"review": 2}
+    desk.licence.save()
+    police_clerk = make_person("policeclerk", Role.WINDOW_CLERK, desk.police, full_name="")
+    gone = make_person("gone", Role.LEADER, desk.police, full_name="离任领导")
+    gone.is_active = False
+    gone.save()
+    ours = desk.case(D("2026-02-10"))
+    theirs = desk.case(D("2026-02-10"), by=police_clerk)
+    app = desk.application(D("2026-09-25"))
+    sweep(today=D("2026-02-24"))  # yellow and step overtime
+    sweep(today=D("2026-02-25"))  # red
+    sweep(today=D("2026-10-30"))  # the application: red (its yellow day was not swept)
+    police_head = make_person("policehead", Role.LEADER, desk.police, full_name="公安领导")
+    later = desk.case(D("2026-10-19"), by=police_clerk)
+    sweep(today=D("2026-10-30"))
+    recipients = {ours: {"clerk", "head"}, theirs: {"policeclerk", "head"}, later: {"policeclerk", "policehead"}}
+    alerts = Alert.objects.select_related("responsible")
+    assert sorted(alerts.filter(case=ours).values_list("level", flat=True)) == ["red", "step_overtime", "yellow"]
+    assert alerts.filter(application=app).count() == 1 and alerts.filter(case=later).exists()
+    for alert in alerts:
+        notes = Notification.objects.filter(key=f"alert:{alert.pk}")
+        expected = recipients[alert.case] if alert.case_id else {"officer", "bureauhead"}
+        assert {n.recipient.username for n in notes} == expected, alert
+        for n in notes:
+            assert (n.kind, n.title, n.body, n.url, n.organisation_id) == _expected_message(alert)
+            assert n.created_at == alert.notified_at and n.read_at is None
+    assert "责任人：policeclerk。" in Notification.objects.filter(key=f"alert:{alerts.filter(case=theirs).first().pk}")[0].body
+    assert police_head.pk and Delivery.objects.count() == Notification.objects.count()
 
 
 def _sweep_in_thread(day, barrier, errors):

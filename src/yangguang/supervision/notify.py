@@ -6,9 +6,10 @@ the database (``INSERT … ON CONFLICT DO NOTHING``), so two sweeps on two serve
 queues one ``Delivery`` per configured external channel (settings.NOTIFY_BACKENDS) for the
 notifications that were new. ``notify_many`` does the same for many events in one statement.
 
-``deliver_pending()`` drains the outbox. Each delivery is claimed with a conditional update (two
-drainers never send the same message twice at the same moment), sent outside any transaction, and
-on failure logged and retried after a growing delay (1, 2, 4, 8 … minutes); after
+``deliver_pending()`` drains the outbox. The due deliveries are claimed a batch at a time with one
+conditional ``UPDATE … RETURNING`` (two drainers never send the same message twice at the same
+moment), sent outside any transaction, and their outcomes written with one update per outcome; a
+failure is logged and retried after a growing delay (1, 2, 4, 8 … minutes); after
 ``MAX_ATTEMPTS`` it is marked failed and logged as an error. The in-app notification is never lost:
 it was written before any backend was asked."""
 
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -33,6 +34,7 @@ log = logging.getLogger("yangguang.notify")
 MAX_ATTEMPTS = 5
 CLAIM_MINUTES = 10  # a claimed delivery whose sender died is tried again after this
 CHUNK = 200
+CLAIM_BATCH = 100  # deliveries claimed, sent and recorded together
 
 
 class ConsoleBackend:
@@ -74,7 +76,7 @@ def notify_many(messages: Sequence[Message], *, now: datetime | None = None) -> 
         for start in range(0, len(rows), CHUNK):
             created += _insert_notifications(rows[start:start + CHUNK], now)
         if created and settings.NOTIFY_BACKENDS:
-            _queue_deliveries(created, now)
+            queue_deliveries(created, now)
     return len(created)
 
 
@@ -95,16 +97,6 @@ def _insert_notifications(rows, now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _address(user: User, channel: str) -> str:
-    """What the outbox stores. A phone number is personal data kept only encrypted on the user:
-    an SMS delivery stores no address and reads the number when it is sent."""
-    if channel == "sms":
-        return ""
-    if channel == "email":
-        return user.email or ""
-    return user.username
-
-
 def _send_to(delivery: Delivery) -> str:
     if delivery.channel == "sms":
         phone = delivery.notification.recipient.phone
@@ -112,15 +104,37 @@ def _send_to(delivery: Delivery) -> str:
     return delivery.address
 
 
-def _queue_deliveries(notification_ids: list[int], now: datetime) -> None:
-    channels = list(settings.NOTIFY_BACKENDS)
-    for start in range(0, len(notification_ids), 1000):
-        chunk = Notification.objects.filter(pk__in=notification_ids[start:start + 1000]).select_related("recipient")
-        Delivery.objects.bulk_create(
-            [Delivery(notification=n, channel=channel, address=_address(n.recipient, channel)[:200], next_attempt_at=now)
-             for n in chunk for channel in channels],
-            ignore_conflicts=True,
-        )
+def queue_deliveries(notification_ids: list[int], now: datetime) -> None:
+    """One ``INSERT … SELECT`` per channel and chunk: a pending delivery per notification, its
+    address read from the recipient in the database (no model instances). What the outbox stores:
+    the email address, the username for other channels, and for SMS nothing — a phone number is
+    personal data kept only encrypted on the user, read when the message is sent (``_send_to``)."""
+    q = connection.ops.quote_name
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    for channel in settings.NOTIFY_BACKENDS:
+        address = {"sms": "''", "email": "COALESCE(u.email, '')"}.get(channel, "u.username")
+        for condition, params in id_chunks("n.id", notification_ids):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {q(Delivery._meta.db_table)} (notification_id, channel, address, status, attempts, "
+                    f"next_attempt_at, last_error, sent_at) "
+                    f"SELECT n.id, %s, SUBSTR({address}, 1, 200), %s, 0, %s, '', NULL "
+                    f"FROM {q(Notification._meta.db_table)} n JOIN {q(User._meta.db_table)} u ON u.id = n.recipient_id "
+                    f"WHERE {condition} ORDER BY n.id ON CONFLICT DO NOTHING",
+                    [channel, Delivery.Status.PENDING, stamp, *params],
+                )
+
+
+def id_chunks(column: str, ids: list[int], size: int = 20_000):
+    """``column`` among ``ids``, as (SQL condition, params) per chunk: one array parameter on
+    PostgreSQL, a short ``IN (…)`` elsewhere (SQLite allows few parameters per statement)."""
+    if connection.vendor == "postgresql":
+        for start in range(0, len(ids), size):
+            yield f"{column} = ANY(%s)", [list(ids[start:start + size])]
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
 
 
 # --- the outbox -----------------------------------------------------------------------------------
@@ -146,41 +160,69 @@ def _backend(channel: str):
     return import_string(path)()
 
 
+def _claim(now: datetime, limit: int) -> list[int]:
+    """Claim up to ``limit`` due deliveries in one conditional ``UPDATE … RETURNING``: a second
+    drainer waits for the rows this one holds, finds them no longer due and skips them, so no
+    delivery is sent twice at the same moment. The lease covers a crash mid-send."""
+    q = connection.ops.quote_name
+    table = q(Delivery._meta.db_table)
+    ops = connection.ops
+    pending, stamp = Delivery.Status.PENDING, ops.adapt_datetimefield_value(now)
+    lease = ops.adapt_datetimefield_value(now + timedelta(minutes=CLAIM_MINUTES))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET attempts = attempts + 1, next_attempt_at = %s "
+            f"WHERE status = %s AND next_attempt_at <= %s AND id IN (SELECT id FROM {table} WHERE status = %s "
+            f"AND next_attempt_at <= %s ORDER BY next_attempt_at, id LIMIT %s) RETURNING id",
+            [lease, pending, stamp, pending, stamp, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _record(outcomes: dict[tuple, list[int]]) -> None:
+    """Write the outcomes of the sends: one UPDATE per distinct outcome (all the sent ones together)."""
+    for values, pks in outcomes.items():
+        Delivery.objects.filter(pk__in=pks).update(**dict(values))
+
+
 def deliver_pending(*, now: datetime | None = None, limit: int = 1000) -> DeliveryResult:
-    """Send what is due in the outbox; a failure is logged and retried later, never dropped."""
+    """Send what is due in the outbox; a failure is logged and retried later, never dropped.
+    Claimed and recorded ``CLAIM_BATCH`` at a time: the lease covers one batch's sends, and a
+    crash re-sends at most one batch (after the lease)."""
     now = now or timezone.now()
     result = DeliveryResult()
-    due = list(
-        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-        .select_related("notification__recipient").order_by("next_attempt_at", "pk")[:limit]
-    )
     backends: dict[str, object] = {}
-    for d in due:
-        # Claim it: only one drainer wins this conditional update; the lease covers a crash mid-send.
-        claimed = Delivery.objects.filter(pk=d.pk, status=Delivery.Status.PENDING, attempts=d.attempts).update(
-            attempts=F("attempts") + 1, next_attempt_at=now + timedelta(minutes=CLAIM_MINUTES)
-        )
+    remaining = limit
+    while remaining > 0:
+        claimed = _claim(now, min(CLAIM_BATCH, remaining))
         if not claimed:
-            continue
-        attempts = d.attempts + 1
-        try:
-            if d.channel not in backends:
-                backends[d.channel] = _backend(d.channel)
-            backends[d.channel].send(_send_to(d), d.notification.title, d.notification.body)
-        except Exception as exc:  # a gateway may fail in any way; the message must survive it
-            error = f"{type(exc).__name__}: {exc}"[:1000]
-            result.errors.append(error)
-            if attempts >= MAX_ATTEMPTS:
-                Delivery.objects.filter(pk=d.pk).update(status=Delivery.Status.FAILED, last_error=error)
-                log.error("通知发送失败，已放弃（第 %s 次）：%s → %s：%s", attempts, d.channel, d.notification.recipient, error)
-                result.failed += 1
+            break
+        remaining -= len(claimed)
+        outcomes: dict[tuple, list[int]] = {}
+        due = Delivery.objects.filter(pk__in=claimed).select_related("notification__recipient").order_by("pk")
+        for d in due:
+            attempts = d.attempts  # this try, counted by the claim
+            try:
+                if d.channel not in backends:
+                    backends[d.channel] = _backend(d.channel)
+                backends[d.channel].send(_send_to(d), d.notification.title, d.notification.body)
+            except Exception as exc:  # a gateway may fail in any way; the message must survive it
+                error = f"{type(exc).__name__}: {exc}"[:1000]
+                result.errors.append(error)
+                if attempts >= MAX_ATTEMPTS:
+                    outcome = (("status", Delivery.Status.FAILED), ("last_error", error))
+                    log.error("通知发送失败，已放弃（第 %s 次）：%s → %s：%s", attempts, d.channel, d.notification.recipient, error)
+                    result.failed += 1
+                else:
+                    outcome = (("last_error", error), ("next_attempt_at", now + backoff(attempts)))
+                    log.warning("通知发送失败，将重试（第 %s 次）：%s → %s：%s", attempts, d.channel, d.notification.recipient,
+                                error)
+                    result.retried += 1
             else:
-                Delivery.objects.filter(pk=d.pk).update(last_error=error, next_attempt_at=now + backoff(attempts))
-                log.warning("通知发送失败，将重试（第 %s 次）：%s → %s：%s", attempts, d.channel, d.notification.recipient, error)
-                result.retried += 1
-            continue
-        Delivery.objects.filter(pk=d.pk).update(status=Delivery.Status.SENT, sent_at=now, last_error="")
-        result.sent += 1
+                outcome = (("status", Delivery.Status.SENT), ("sent_at", now), ("last_error", ""))
+                result.sent += 1
+            outcomes.setdefault(outcome, []).append(d.pk)
+        _record(outcomes)
     return result
 
 

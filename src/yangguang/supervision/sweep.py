@@ -9,9 +9,11 @@ One run, for one day:
    (subject, level, step, due date) make a second sweep — or a concurrent one on another server —
    raise nothing twice. A moved due date is a new deadline and may raise a new alert.
 2. **Clear** the alerts whose subject is closed, paused, green again or whose deadline moved.
-3. **Notify** the responsible person and their head once per alert (``notify_many``, keyed
-   ``alert:<pk>``; the alert's ``notified_at`` is the to-do list, so a sweep that died half way is
-   finished by the next one).
+3. **Notify** the responsible person and their head once per alert (keyed ``alert:<pk>``), set-based:
+   the alerts a raise wrote (``… ON CONFLICT DO NOTHING RETURNING id``: only this sweep's) are
+   notified with one ``INSERT … SELECT`` per 20,000 in the raise's own transaction, and their
+   deliveries queued with another, so an alert and its notifications commit together. Alerts still
+   without ``notified_at`` (written by something else) are claimed and notified the same way.
 4. **Cards**: apply the card rules for the month (``cards.apply_card_rules``).
 5. **Deliver** the notification outbox (SMS / email / console; failures retried with back-off).
 
@@ -31,8 +33,10 @@ clock is paused (correction, open suspension) raises no step alert.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import perf_counter
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -43,15 +47,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yangguang.core import calendar as workdays
-from yangguang.core.models import Role, RoleAssignment
+from yangguang.core.models import Role, RoleAssignment, User
 from yangguang.foi import rules as foi_rules
 from yangguang.foi.models import Application
 from yangguang.services import rules as case_rules
 from yangguang.services.models import Case, ServiceItem, Step
 from yangguang.supervision import lights
-from yangguang.supervision.models import Alert
+from yangguang.supervision.models import Alert, Notification
 from yangguang.supervision.models.alerts import LEVELS, SUBJECTS
-from yangguang.supervision.notify import Message, deliver_pending, notify_many
+from yangguang.supervision.notify import deliver_pending, id_chunks, queue_deliveries
 
 YELLOW, RED, STEP_OVERTIME = "yellow", "red", "step_overtime"
 
@@ -61,7 +65,7 @@ STEP_STATUSES = {
     "approve": (case_rules.APPROVING,),
 }
 STEP_STARTS = {"review": ("accept", "return_to_review"), "approve": ("review_pass",)}
-NOTIFY_CHUNK = 500
+NOTIFY_CHUNK = 20_000  # alerts claimed and notified per transaction
 
 
 @dataclass
@@ -74,6 +78,7 @@ class SweepResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase, for the benchmark
 
     @property
     def raised_total(self) -> int:
@@ -96,18 +101,41 @@ def sweep(*, today: date, now: datetime | None = None) -> SweepResult:
 
     now = now or timezone.now()
     result = SweepResult(today=today)
-    with transaction.atomic():
-        result.raised[YELLOW] = _raise_lights(YELLOW, today, now)
-        result.raised[RED] = _raise_lights(RED, today, now)
-    with transaction.atomic():
-        result.raised[STEP_OVERTIME] = _raise_step_overtime(today, now)
-    with transaction.atomic():
+    # The new alerts are written as notified and notified in the same transaction: this sweep
+    # raised them (ON CONFLICT … RETURNING), so it alone notifies them, and if it dies neither stays.
+    # "… transaction" includes the commit (PostgreSQL checks the deferred foreign keys there).
+    with _timed(result, "yellow/red transaction"), transaction.atomic():
+        with _timed(result, "raise yellow"):
+            yellow = _raise_lights(YELLOW, today, now)
+        with _timed(result, "raise red"):
+            red = _raise_lights(RED, today, now)
+        with _timed(result, "notify yellow/red"):
+            result.notified += notify_raised(yellow + red, now=now)
+    with _timed(result, "step overtime transaction"), transaction.atomic():
+        with _timed(result, "raise step overtime"):
+            overtime = _raise_step_overtime(today, now)
+        with _timed(result, "notify step overtime"):
+            result.notified += notify_raised(overtime, now=now)
+    result.raised.update({YELLOW: len(yellow), RED: len(red), STEP_OVERTIME: len(overtime)})
+    with _timed(result, "clear"), transaction.atomic():
         result.cleared = clear_alerts(today=today)
-    result.notified = notify_alerts(now=now)
-    result.cards = apply_card_rules(today=today, now=now)
-    delivered = deliver_pending(now=now)
+    with _timed(result, "notify the rest"):
+        result.notified += notify_alerts(now=now)
+    with _timed(result, "cards"):
+        result.cards = apply_card_rules(today=today, now=now)
+    with _timed(result, "deliver"):
+        delivered = deliver_pending(now=now)
     result.sent, result.retried, result.failed = delivered.sent, delivered.retried, delivered.failed
     return result
+
+
+@contextmanager
+def _timed(result: SweepResult, phase: str):
+    started = perf_counter()
+    try:
+        yield
+    finally:
+        result.seconds[phase] = perf_counter() - started
 
 
 # --- raising --------------------------------------------------------------------------------------
@@ -136,40 +164,42 @@ def _light_condition(level: str, alias: str) -> str:
     return f"{alias}.due_on < %s"
 
 
-def _raise_lights(level: str, today: date, now: datetime) -> int:
-    """One INSERT … SELECT per subject: every open case / application showing ``level`` today."""
+def _raise_lights(level: str, today: date, now: datetime) -> list[int]:
+    """One INSERT … SELECT per subject: every open case / application showing ``level`` today;
+    returns the new alerts' ids (written as notified at ``now``: the caller notifies them in the
+    same transaction)."""
     day = connection.ops.adapt_datefield_value(today)
     stamp = connection.ops.adapt_datetimefield_value(now)
     light_params = [day, day] if level == YELLOW else [day]
-    raised = 0
+    raised: list[int] = []
     statuses = list(case_rules.RUNNING_STATUSES)
     case_sql = (
         _insert_into()
         + f"SELECT 'case', c.id, NULL, c.number, c.organisation_id, c.department_id, c.window_id, c.item_id, "
         f"COALESCE((SELECT s.actor_id FROM {_table(Step)} s WHERE s.case_id = c.id AND s.actor_id IS NOT NULL "
         f"ORDER BY s.at DESC, s.id DESC LIMIT 1), c.accepted_by_id), "
-        f"%s, '', c.due_on, %s, %s, NULL, NULL FROM {_table(Case)} c "
+        f"%s, '', c.due_on, %s, %s, NULL, %s FROM {_table(Case)} c "
         f"WHERE c.status IN ({', '.join(['%s'] * len(statuses))}) AND c.due_on IS NOT NULL AND "
         + _light_condition(level, "c")
         + f" AND NOT EXISTS (SELECT 1 FROM {_table(Alert)} a WHERE a.case_id = c.id AND a.{_q('level')} = %s "
-        f"AND a.{_q('step')} = '' AND a.due_on = c.due_on) ON CONFLICT DO NOTHING"
+        f"AND a.{_q('step')} = '' AND a.due_on = c.due_on) ORDER BY c.id ON CONFLICT DO NOTHING RETURNING id"
     )
     open_statuses = sorted(foi_rules.OPEN_STATUSES)
     application_sql = (
         _insert_into()
         + f"SELECT 'application', NULL, p.id, p.number, p.organisation_id, NULL, NULL, NULL, "
-        f"COALESCE(p.assignee_id, p.registered_by_id), %s, '', p.due_on, %s, %s, NULL, NULL "
+        f"COALESCE(p.assignee_id, p.registered_by_id), %s, '', p.due_on, %s, %s, NULL, %s "
         f"FROM {_table(Application)} p "
         f"WHERE p.status IN ({', '.join(['%s'] * len(open_statuses))}) AND p.due_on IS NOT NULL AND "
         + _light_condition(level, "p")
         + f" AND NOT EXISTS (SELECT 1 FROM {_table(Alert)} a WHERE a.application_id = p.id AND a.{_q('level')} = %s "
-        f"AND a.{_q('step')} = '' AND a.due_on = p.due_on) ON CONFLICT DO NOTHING"
+        f"AND a.{_q('step')} = '' AND a.due_on = p.due_on) ORDER BY p.id ON CONFLICT DO NOTHING RETURNING id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(case_sql, [level, day, stamp, *statuses, *light_params, level])
-        raised += max(cursor.rowcount, 0)
-        cursor.execute(application_sql, [level, day, stamp, *open_statuses, *light_params, level])
-        raised += max(cursor.rowcount, 0)
+        cursor.execute(case_sql, [level, day, stamp, stamp, *statuses, *light_params, level])
+        raised += [row[0] for row in cursor.fetchall()]
+        cursor.execute(application_sql, [level, day, stamp, stamp, *open_statuses, *light_params, level])
+        raised += [row[0] for row in cursor.fetchall()]
     return raised
 
 
@@ -187,7 +217,7 @@ def _step_limits() -> dict[tuple[str, int], list[int]]:
     return groups
 
 
-def _raise_step_overtime(today: date, now: datetime) -> int:
+def _raise_step_overtime(today: date, now: datetime) -> list[int]:
     calendar = workdays.get_calendar()
     tz = ZoneInfo(settings.TIME_ZONE)
     rows: list[list] = []
@@ -215,14 +245,18 @@ def _raise_step_overtime(today: date, now: datetime) -> int:
             if start_day not in due_cache:
                 due_cache[start_day] = lights.step_due(start_day, limit, calendar)
             rows.append(["case", pk, None, number, org, dept, window, item, responsible, STEP_OVERTIME, step,
-                         due_cache[start_day], today, now, None, None])
-    return insert_alert_rows(rows)
+                         due_cache[start_day], today, now, None, now])
+    return _insert_alert_rows(rows)
 
 
 def insert_alert_rows(rows: list[list]) -> int:
     """Insert alert rows (in ``ALERT_COLUMNS`` order), skipping any that exist; returns how many were new."""
+    return len(_insert_alert_rows(rows))
+
+
+def _insert_alert_rows(rows: list[list]) -> list[int]:
     ops = connection.ops
-    inserted = 0
+    inserted: list[int] = []
     for start in range(0, len(rows), 500):
         chunk = rows[start:start + 500]
         params = []
@@ -235,8 +269,8 @@ def insert_alert_rows(rows: list[list]) -> int:
             params += r
         values = ", ".join("(" + ", ".join(["%s"] * len(ALERT_COLUMNS)) + ")" for _ in chunk)
         with connection.cursor() as cursor:
-            cursor.execute(_insert_into() + f"VALUES {values} ON CONFLICT DO NOTHING", params)
-            inserted += max(cursor.rowcount, 0)
+            cursor.execute(_insert_into() + f"VALUES {values} ON CONFLICT DO NOTHING RETURNING id", params)
+            inserted += [row[0] for row in cursor.fetchall()]
     return inserted
 
 
@@ -268,59 +302,115 @@ def clear_alerts(*, today: date) -> int:
 # --- notifying ------------------------------------------------------------------------------------
 
 
-def heads_by_organisation(organisation_ids) -> dict[int, list[int]]:
-    heads: dict[int, list[int]] = defaultdict(list)
-    for org, user in RoleAssignment.objects.filter(
-        role=Role.LEADER, organisation_id__in=set(filter(None, organisation_ids)), user__is_active=True
-    ).values_list("organisation_id", "user_id"):
-        heads[org].append(user)
-    return heads
+def _url_parts(name: str) -> tuple[str, str]:
+    """The URL of an object of ``name`` around its primary key, to build it in SQL."""
+    marker = 987654321
+    before, after = reverse(name, args=[marker]).split(str(marker))
+    return before, after
 
 
-def alert_url(alert: Alert) -> str:
-    if alert.subject == "case":
-        return reverse("services:staff-detail", args=[alert.case_id])
-    return reverse("foi:staff-detail", args=[alert.application_id])
+def _date_text(column: str) -> tuple[str, list]:
+    """``column`` as "2026年02月24日" in SQL (``f"{day:%Y年%m月%d日}"``)."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, %s)", ['YYYY"年"MM"月"DD"日"']
+    return f"strftime(%s, {column})", ["%Y年%m月%d日"]
 
 
-def _message(alert: Alert, heads: dict[int, list[int]]) -> Message:
-    responsible = alert.responsible
-    head_orgs = [responsible.organisation_id if responsible else None, alert.department_id, alert.organisation_id]
-    leaders = next((heads[o] for o in head_orgs if o and heads.get(o)), [])
-    recipients = tuple(dict.fromkeys([*([responsible.pk] if responsible else []), *leaders]))
-    what = SUBJECTS[alert.subject]
-    if alert.level == STEP_OVERTIME:
-        title = f"环节超时：{what} {alert.number}"
-        body = f"{case_rules.STEPS.get(alert.step, alert.step)}环节应于 {alert.due_on:%Y年%m月%d日} 前完成，已超时。"
-    elif alert.level == RED:
-        title = f"红灯超期：{what} {alert.number}"
-        body = f"期限 {alert.due_on:%Y年%m月%d日} 已过，请立即办理并说明原因。"
-    else:
-        title = f"黄灯预警：{what} {alert.number}"
-        body = f"将于 {alert.due_on:%Y年%m月%d日} 到期，请抓紧办理。"
-    if responsible:
-        body += f"责任人：{responsible}。"
-    return Message(recipients, f"alert:{alert.pk}", alert.level, title, body, alert_url(alert), alert.organisation_id)
+def _notification_sql(alerts: str, alert_params: list, now: datetime) -> tuple[str, list]:
+    """One ``INSERT … SELECT`` of the notifications of the alerts matching ``alerts`` (a condition on
+    ``a``) that are not cleared, keyed ``alert:<pk>``: to the responsible person and to the active
+    leaders of the first of (the responsible person's organisation, the department, the receiving
+    organisation) that has any, with the title, body and link written in SQL (the text is checked
+    against the Python rendering in tests/supervision/test_sweep.py). Ordered, so two writers of the
+    same keys take them in the same order."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    due_text, due_params = _date_text("t.due_on")
+    case_url, application_url = _url_parts("services:staff-detail"), _url_parts("foi:staff-detail")
+    steps = list(case_rules.STEPS.items())
+    columns = ("recipient_id", "organisation_id", "kind", "key", "title", "body", "url", "created_at", "read_at")
+    leaders = (
+        f"SELECT DISTINCT ra.organisation_id AS org, ra.user_id AS uid FROM {_table(RoleAssignment)} ra "
+        f"JOIN {_table(User)} lu ON lu.id = ra.user_id WHERE ra.{_q('role')} = %s AND lu.is_active"
+    )
+
+    def has_leaders(column: str) -> str:
+        return f"EXISTS (SELECT 1 FROM leaders l WHERE l.org = {column})"
+
+    todo = (
+        f"SELECT a.id, a.subject, a.case_id, a.application_id, a.number, a.organisation_id, a.{_q('level')} AS lvl, "
+        f"a.{_q('step')} AS step, a.due_on, a.responsible_id, r.full_name, r.username, "
+        f"CASE WHEN {has_leaders('r.organisation_id')} THEN r.organisation_id "
+        f"WHEN {has_leaders('a.department_id')} THEN a.department_id "
+        f"WHEN {has_leaders('a.organisation_id')} THEN a.organisation_id END AS head_org "
+        f"FROM {_table(Alert)} a LEFT JOIN {_table(User)} r ON r.id = a.responsible_id "
+        f"WHERE {alerts} AND a.cleared_on IS NULL"
+    )
+    recipients = (
+        "SELECT id AS alert_id, responsible_id AS uid FROM todo WHERE responsible_id IS NOT NULL "
+        "UNION SELECT t.id, l.uid FROM todo t JOIN leaders l ON l.org = t.head_org"
+    )
+    what = "CASE t.subject WHEN 'case' THEN %s ELSE %s END"
+    title = f"CASE t.lvl WHEN %s THEN %s WHEN %s THEN %s ELSE %s END || {what} || ' ' || t.number"
+    step_label = "CASE t.step " + " ".join("WHEN %s THEN %s" for _ in steps) + " ELSE t.step END"
+    body = (
+        f"CASE t.lvl WHEN %s THEN {step_label} || %s || {due_text} || %s "
+        f"WHEN %s THEN %s || {due_text} || %s ELSE %s || {due_text} || %s END || "
+        "CASE WHEN t.responsible_id IS NULL THEN '' "
+        "ELSE %s || COALESCE(NULLIF(t.full_name, ''), t.username) || %s END"
+    )
+    url = ("CASE t.subject WHEN 'case' THEN %s || CAST(t.case_id AS TEXT) || %s "
+           "ELSE %s || CAST(t.application_id AS TEXT) || %s END")
+    sql = (
+        f"WITH leaders AS ({leaders}), todo AS ({todo}), recipients AS ({recipients}) "
+        f"INSERT INTO {_table(Notification)} ({', '.join(_q(c) for c in columns)}) "
+        f"SELECT rc.uid, t.organisation_id, t.lvl, 'alert:' || CAST(t.id AS TEXT), {title}, {body}, {url}, %s, NULL "
+        "FROM recipients rc JOIN todo t ON t.id = rc.alert_id WHERE rc.uid IS NOT NULL "
+        "ORDER BY t.id, rc.uid ON CONFLICT DO NOTHING RETURNING id"
+    )
+    params = [
+        Role.LEADER, *alert_params,
+        STEP_OVERTIME, "环节超时：", RED, "红灯超期：", "黄灯预警：", SUBJECTS["case"], SUBJECTS["application"],
+        STEP_OVERTIME, *[x for pair in steps for x in pair], "环节应于 ", *due_params, " 前完成，已超时。",
+        RED, "期限 ", *due_params, " 已过，请立即办理并说明原因。", "将于 ", *due_params, " 到期，请抓紧办理。",
+        "责任人：", "。",
+        *case_url, *application_url, stamp,
+    ]
+    return sql, params
 
 
 def notify_alerts(*, now: datetime) -> int:
-    """Notify once per alert not yet notified (cleared ones are just marked: nothing to act on)."""
-    notified, last_pk = 0, 0
-    while True:
+    """Notify once per alert not yet notified (cleared ones are just marked: nothing to act on).
+
+    Set-based, ``NOTIFY_CHUNK`` alerts per transaction: claim them (``notified_at = now``, in id
+    order — a second sweep waits for them and then finds them notified), write their notifications
+    with one ``INSERT … SELECT`` and queue the deliveries of the new ones with another."""
+    todo = list(Alert.objects.filter(notified_at=None).order_by("pk").values_list("pk", flat=True))
+    notified = 0
+    for start in range(0, len(todo), NOTIFY_CHUNK):
+        first, last = todo[start], todo[min(start + NOTIFY_CHUNK, len(todo)) - 1]
         with transaction.atomic():
-            batch = list(
-                Alert.objects.filter(notified_at=None, pk__gt=last_pk).select_related("responsible").order_by("pk")[:NOTIFY_CHUNK]
-            )
-            if not batch:
-                return notified
-            last_pk = batch[-1].pk
-            live = [a for a in batch if a.cleared_on is None]
-            heads = heads_by_organisation(
-                {a.responsible.organisation_id for a in live if a.responsible}
-                | {a.department_id for a in live} | {a.organisation_id for a in live}
-            )
-            notified += notify_many([_message(a, heads) for a in live], now=now)
-            Alert.objects.filter(pk__in=[a.pk for a in batch], notified_at=None).update(notified_at=now)
+            mine = Alert.objects.filter(pk__gte=first, pk__lte=last, notified_at=None)
+            if not list(mine.select_for_update().order_by("pk").values_list("pk", flat=True)):
+                continue
+            mine.update(notified_at=now)
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            notified += _notify("a.id >= %s AND a.id <= %s AND a.notified_at = %s", [first, last, stamp], now)
+    return notified
+
+
+def notify_raised(alert_ids: list[int], *, now: datetime) -> int:
+    """Notify the alerts this sweep has just raised (as notified at ``now``), in its transaction."""
+    return sum(_notify(condition, params, now) for condition, params in id_chunks("a.id", alert_ids, NOTIFY_CHUNK))
+
+
+def _notify(alerts: str, params: list, now: datetime) -> int:
+    sql, params = _notification_sql(alerts, params, now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created = [row[0] for row in cursor.fetchall()]
+    if created and settings.NOTIFY_BACKENDS:
+        queue_deliveries(created, now)
+    return len(created)
 
 
 def level_label(level: str) -> str:
