@@ -150,6 +150,7 @@ def test_without_a_formula_nothing_is_scored(hall, desk):
     (("--org", "NOPE", "--month", "2026-10"), "--org：找不到编码为“NOPE”的机构"),
     (("--org", "C-ZWFW", "--month", "2026-13"), "--month："),
     (("--org", "C-ZWFW", "--month", "十月"), "--month："),
+    (("--org", "C-ZWFW", "--month", "9999-12"), "--month："),  # the month after it would be year 10000
     (("--org", "C-ZWFW",), "缺少参数"),
 ])
 def test_bad_cli_input_exits_2(month, capsys, args, message):

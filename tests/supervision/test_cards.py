@@ -169,3 +169,18 @@ def test_the_desk_cards_and_keeps_rules_through_the_pages(client, desk):
     rule = CardRule.objects.get()
     assert (rule.threshold, rule.organisation, rule.active) == (3, None, True)
     assert "红灯三次记红牌" in client.get(reverse("supervision-alerts:card-rules")).content.decode()
+
+
+def test_nobody_decides_an_appeal_about_themself(desk):
+    from tests.conftest import make_person
+    from yangguang.core.models import Role
+
+    colleague = make_person("desk2", Role.SUPERVISOR, desk.supervisor.organisation, full_name="钱监察")
+    card = cards.card_issue(actor=colleague, colour="yellow", reason="未按规定录入暂停", person=desk.supervisor)
+    cards.card_appeal(actor=desk.supervisor, card=card, reasons="已按规定录入，系统延迟")
+    assert not cards.can_decide(desk.supervisor, card)
+    with pytest.raises(PermissionDenied, match="不能复核本人"):
+        cards.card_decide(actor=desk.supervisor, card=card, decision="revoked", note="撤销")
+    card.refresh_from_db()
+    assert card.status == Card.Status.APPEALED
+    assert cards.card_decide(actor=colleague, card=card, decision="upheld", note="维持").status == Card.Status.UPHELD

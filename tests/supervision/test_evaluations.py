@@ -215,6 +215,10 @@ def test_device_rating_only_for_a_case_handled_at_that_window(desk):
         evaluations.evaluation_rate_device(actor=desk.outsider, case=case, window_id=desk.window.pk, level=5)
     with pytest.raises(PermissionDenied, match="窗口工作人员"):
         evaluations.evaluation_rate_device(actor=desk.leader, case=case, window_id=desk.window.pk, level=5)
+    # Another clerk of the centre cannot rate a colleague's case (nor their own through a colleague's session).
+    colleague = make_person("clerk-b", Role.WINDOW_CLERK, desk.world.centre, full_name="王窗口")
+    with pytest.raises(PermissionDenied, match="受理该办件"):
+        evaluations.evaluation_rate_device(actor=colleague, case=case, window_id=desk.window.pk, level=1)
     assert not Evaluation.objects.exists()
 
 

@@ -185,3 +185,24 @@ def test_demo_rates_part_of_the_year_with_rectifications_in_every_state(seeded_c
     assert Evaluation.objects.filter(voided=True).count() == 1
     assert demo_evaluations.load_evaluations() == 0
     assert "好评率" in client.get("/hdjd/hcp/?year=2026").content.decode()
+
+
+def test_an_appeal_rejected_before_verification_goes_back_to_verification(desk, poor):
+    r = evaluations.rectification_appeal(actor=desk.leader, rectification=poor, reasons="申请人在评价器上误按")
+    r = evaluations.rectification_decide_appeal(actor=desk.supervisor, rectification=r, upheld=False, note="录像显示非误按")
+    assert r.status == S.VERIFYING and r.verified_on is None
+    with pytest.raises(ValidationError):
+        evaluations.rectification_reply(actor=desk.leader, rectification=r, measures="培训", reply="已致歉")
+
+
+def test_whoever_appealed_cannot_decide_their_own_appeal(desk, poor):
+    # A leader who is also on the supervision desk files the appeal: another member of the desk decides.
+    both = make_person("both", Role.LEADER, desk.world.centre)
+    from yangguang.core.services import role_grant
+
+    role_grant(actor=None, user=both, organisation=desk.world.city, role=Role.SUPERVISOR)
+    r = evaluations.rectification_appeal(actor=both, rectification=poor, reasons="恶意差评")
+    with pytest.raises(PermissionDenied, match="申诉人不能复核"):
+        evaluations.rectification_decide_appeal(actor=both, rectification=r, upheld=True, note="成立")
+    assert Evaluation.objects.get(pk=r.evaluation_id).voided is False
+    evaluations.rectification_decide_appeal(actor=desk.supervisor, rectification=r, upheld=True, note="成立")

@@ -51,7 +51,7 @@ def month_bounds(month: date) -> tuple[date, date]:
 def parse_month(text: str) -> date:
     try:
         year, number = text.strip().split("-")
-        if len(year) != 4 or len(number) != 2:
+        if len(year) != 4 or len(number) != 2 or not 2000 <= int(year) <= 2100:
             raise ValueError
         return date(int(year), int(number), 1)
     except ValueError:

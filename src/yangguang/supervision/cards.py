@@ -192,7 +192,12 @@ def card_appeal(*, actor: User, card: Card, reasons: str) -> CardAppeal:
 
 
 def can_decide(user, card: Card) -> bool:
-    return _covers(user, card.organisation, DESK)
+    """The desk over the card's organisation — but never the carded person nor whoever appealed:
+    nobody reviews their own appeal."""
+    if user.pk == card.person_id:
+        return False
+    appeal = CardAppeal.objects.filter(card=card).values_list("filed_by_id", flat=True).first()
+    return user.pk != appeal and _covers(user, card.organisation, DESK)
 
 
 def card_decide(*, actor: User, card: Card, decision: str, note: str) -> Card:
@@ -201,7 +206,7 @@ def card_decide(*, actor: User, card: Card, decision: str, note: str) -> Card:
         raise ValidationError({"decision": "请选择维持记牌或撤销记牌"})
     note = _text(note, "note", "复核意见")
     if not can_decide(actor, card):
-        raise PermissionDenied("只有电子监察（效能办）人员可以复核申诉")
+        raise PermissionDenied("只有电子监察（效能办）人员可以复核申诉，且被记牌人、申诉人不能复核本人的申诉")
     status = Card.Status.UPHELD if decision == CardAppeal.Decision.UPHELD else Card.Status.REVOKED
     with audit.action(actor=actor, action="supervision.card.decide", target=card, reason=note):
         if not Card.objects.filter(pk=card.pk, status=Card.Status.APPEALED).update(status=status):

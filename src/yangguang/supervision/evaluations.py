@@ -155,6 +155,10 @@ def evaluation_rate_device(*, actor, case: Case, window_id: int, level, comment:
         raise PermissionDenied("只有受理机构的窗口工作人员的评价器可以提交评价")
     if case.window_id is None or case.window_id != window_id:
         raise PermissionDenied("该办件不是在本窗口办理的，不能在本窗口评价器上评价")
+    if actor.pk != case.accepted_by_id:
+        # The device sits on the desk of the clerk who served the applicant: another clerk's session
+        # (who could rate a colleague, or themself through someone else's case) is refused.
+        raise PermissionDenied("只有受理该办件的窗口工作人员的评价器可以提交评价")
     return evaluation_submit(actor=actor, subject=case, channel="device", level=level, comment=comment)
 
 
@@ -263,8 +267,10 @@ def rectification_decide_appeal(*, actor, rectification: Rectification, upheld: 
     note = _text(note, field="note", label="复核意见", limit=TEXT_MAX, required=True)
     with audit.action(actor=actor, action="evaluation.rectification.decide", target=rectification):
         row = _locked(rectification, (S.APPEALED,), "复核")
+        _require(actor is None or actor.pk != row.appealed_by_id, "申诉人不能复核本人提出的申诉")
         row.appeal_decision = "upheld" if upheld else "rejected"
-        row.status = S.VOIDED if upheld else S.RECTIFYING
+        # Rejected: back to where the task was — to verification if it had not been verified yet.
+        row.status = S.VOIDED if upheld else (S.RECTIFYING if row.verified_on else S.VERIFYING)
         row.appeal_note, row.appeal_decided_on, row.appeal_decided_by = note, sel.local_today(), actor
         row.save(update_fields=["status", "appeal_decision", "appeal_note", "appeal_decided_on", "appeal_decided_by"])
         if upheld:
