@@ -243,3 +243,18 @@ def test_demo_roster_inspections_and_scores(seeded_calendar, monkeypatch):
     october = list(MonthlyScore.objects.filter(month=date(2026, 10, 1), window__isnull=False).order_by("rank"))
     assert len(october) > 10 and [r.rank for r in october] == list(range(1, len(october) + 1))
     assert demo_inspections.load_inspections() == 0 and demo_inspections.load_assessment() == 0
+
+
+def test_a_unit_leader_sees_only_their_own_units_findings(people, client):
+    inspection = record(people)
+    ours = inspections.finding_add(actor=people.desk, inspection=inspection, problem="司法局窗口未公示收费标准",
+                                   responsible=people.world.justice, due_on=date(2026, 11, 30))
+    theirs = inspections.finding_add(actor=people.desk, inspection=inspection, problem="中心公安窗口值班人员脱岗",
+                                     responsible=people.world.centre, due_on=date(2026, 11, 30))
+    assert list(inspections.findings_for(people.desk, inspection)) == [ours, theirs]
+    assert list(inspections.findings_for(people.account, inspection)) == [ours, theirs]  # took part
+    assert list(inspections.findings_for(people.unit_leader, inspection)) == [ours]
+    assert list(inspections.open_findings(people.unit_leader)) == [ours]
+    client.force_login(people.unit_leader)
+    page = client.get(f"/staff/jdy/inspection/{inspection.pk}/").content.decode()
+    assert "司法局窗口未公示收费标准" in page and "中心公安窗口值班人员脱岗" not in page

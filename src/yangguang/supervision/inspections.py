@@ -114,9 +114,23 @@ def can_rectify(user, finding: InspectionFinding) -> bool:
     return can_manage(user, finding.inspection.organisation) or _is_unit_leader(user, finding.responsible)
 
 
+def _visible_findings(user) -> Q:
+    """The desk and the supervisors who took part see every finding of an inspection; a unit's
+    leader sees only the findings their unit must rectify, not the other units' in the same one."""
+    return (Q(inspection__organisation__in=desk_organisations(user)) | Q(inspection__supervisors__user=user)
+            | Q(responsible__in=organisations_for(user, UNIT_ROLES)))
+
+
+def findings_for(user, inspection: Inspection) -> QuerySet[InspectionFinding]:
+    ids = InspectionFinding.objects.filter(_visible_findings(user), inspection=inspection).values("pk")
+    return InspectionFinding.objects.filter(pk__in=ids).select_related("responsible", "confirmed_by").order_by("pk")
+
+
 def open_findings(user) -> QuerySet[InspectionFinding]:
-    visible = inspections_for(user).values("pk")
-    return (InspectionFinding.objects.filter(inspection__in=visible).exclude(status=InspectionFinding.Status.CONFIRMED)
+    if not getattr(user, "is_authenticated", False):
+        return InspectionFinding.objects.none()
+    ids = InspectionFinding.objects.filter(_visible_findings(user)).values("pk")
+    return (InspectionFinding.objects.filter(pk__in=ids).exclude(status=InspectionFinding.Status.CONFIRMED)
             .select_related("inspection__organisation", "responsible").order_by("due_on", "pk"))
 
 

@@ -221,7 +221,7 @@ def _inspection(request, pk) -> Inspection:
 
 def _inspection_page(request, inspection: Inspection, *, status=200, finding_form=None, errors=None):
     manage = inspections.can_manage(request.user, inspection.organisation)
-    findings = list(inspection.findings.select_related("responsible", "confirmed_by"))
+    findings = list(inspections.findings_for(request.user, inspection))
     for finding in findings:
         finding.inspection = inspection
         finding.may_rectify = finding.status == "open" and inspections.can_rectify(request.user, finding)
