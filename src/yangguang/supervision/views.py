@@ -19,7 +19,7 @@ from yangguang.core.models import Organisation
 from yangguang.core.selectors import has_role
 from yangguang.supervision import registers, selectors, services
 from yangguang.supervision.forms import MAX_LEADERS, ChangeForm, LeadersForm, ReplyForm, ScheduleForm, VisitForm
-from yangguang.supervision.web import XLSX, apply_errors, bad_request
+from yangguang.supervision.web import XLSX, apply_errors, bad_request, form_submitted
 
 
 def _year(request) -> int:
@@ -146,14 +146,10 @@ def staff_leaders(request, code):
     organisation = _manager_organisation(request, code)
     schedule = _schedule(organisation)
     form = LeadersForm(request.POST, candidates=selectors.leader_candidates(organisation))
-    if form.is_valid():
-        try:
-            services.schedule_leaders_set(actor=request.user, schedule=schedule, leaders=form.ordered())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存轮值领导。")
-            return redirect("supervision:staff-detail", code=organisation.code)
+    if form_submitted(request, form, "已保存轮值领导。", lambda: services.schedule_leaders_set(
+            actor=request.user, schedule=schedule, leaders=form.ordered(),
+    )):
+        return redirect("supervision:staff-detail", code=organisation.code)
     return _detail(request, organisation, status=400, leaders_form=form)
 
 
@@ -163,14 +159,10 @@ def staff_change(request, code):
     organisation = _manager_organisation(request, code)
     schedule = _schedule(organisation)
     form = ChangeForm(request.POST, candidates=selectors.leader_candidates(organisation))
-    if form.is_valid():
-        try:
-            services.reception_day_change(actor=request.user, schedule=schedule, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已登记接待日变更，门户网站同步更新。")
-            return redirect("supervision:staff-detail", code=organisation.code)
+    if form_submitted(request, form, "已登记接待日变更，门户网站同步更新。", lambda: services.reception_day_change(
+            actor=request.user, schedule=schedule, **form.cleaned_data,
+    )):
+        return redirect("supervision:staff-detail", code=organisation.code)
     return _detail(request, organisation, status=400, change_form=form)
 
 

@@ -19,7 +19,7 @@ from yangguang.core.selectors import organisations_for
 from yangguang.supervision import cards, notify
 from yangguang.supervision.models import Card, CardAppeal, CardRule
 from yangguang.supervision.models.alerts import COLOURS, LEVELS
-from yangguang.supervision.web import apply_errors
+from yangguang.supervision.web import apply_errors, form_submitted
 
 
 # --- notification centre ---------------------------------------------------------------------------
@@ -141,14 +141,10 @@ def card_detail(request, pk):
 def card_appeal(request, pk):
     card = _card(request, pk)
     form = AppealForm(request.POST)
-    if form.is_valid():
-        try:
-            cards.card_appeal(actor=request.user, card=card, reasons=form.cleaned_data["reasons"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "申诉已提交，等待电子监察（效能办）复核")
-            return redirect("supervision-alerts:card-detail", pk=card.pk)
+    if form_submitted(request, form, "申诉已提交，等待电子监察（效能办）复核", lambda: cards.card_appeal(
+            actor=request.user, card=card, reasons=form.cleaned_data["reasons"],
+    )):
+        return redirect("supervision-alerts:card-detail", pk=card.pk)
     return _detail(request, card, status=400, appeal_form=form)
 
 
@@ -157,15 +153,10 @@ def card_appeal(request, pk):
 def card_decide(request, pk):
     card = _card(request, pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            cards.card_decide(actor=request.user, card=card, decision=form.cleaned_data["decision"],
-                              note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "复核结论已记录")
-            return redirect("supervision-alerts:card-detail", pk=card.pk)
+    if form_submitted(request, form, "复核结论已记录", lambda: cards.card_decide(
+            actor=request.user, card=card, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"],
+    )):
+        return redirect("supervision-alerts:card-detail", pk=card.pk)
     return _detail(request, card, status=400, decision_form=form)
 
 
@@ -211,14 +202,10 @@ def card_rules(request, pk=None):
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            try:
-                cards.card_rule_save(actor=request.user, rule=rule, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "记牌规则已保存")
-                return redirect("supervision-alerts:card-rules")
+        if form_submitted(request, form, "记牌规则已保存", lambda: cards.card_rule_save(
+                actor=request.user, rule=rule, **form.cleaned_data,
+        )):
+            return redirect("supervision-alerts:card-rules")
     return render(request, "supervision/alerts/rules.html", {
         "rules": cards.rules_for(request.user), "form": form, "rule": rule,
     }, status=status)

@@ -22,7 +22,7 @@ from yangguang.supervision import evaluation_selectors as sel
 from yangguang.supervision import evaluations
 from yangguang.supervision.models import Rectification
 from yangguang.supervision.models.evaluations import LEVELS
-from yangguang.supervision.web import apply_errors
+from yangguang.supervision.web import apply_errors, form_submitted
 
 LEVEL_CHOICES = [(str(k), v) for k, v in LEVELS.items()]
 _req = {"required": "请填写此项"}
@@ -271,12 +271,6 @@ def staff_action(request, pk: int, action: str):
         messages.error(request, f"当前状态为“{rectification.get_status_display()}”，不能{label}")
         return _detail(request, rectification, status=400)
     form = form_class(request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            run(request.user, rectification, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已{label}。")
-            return redirect("supervision-evaluations:staff-detail", pk=rectification.pk)
+    if form_submitted(request, form, f"已{label}。", lambda: run(request.user, rectification, form.cleaned_data)):
+        return redirect("supervision-evaluations:staff-detail", pk=rectification.pk)
     return _detail(request, rectification, status=400, bound=(action, form))

@@ -22,7 +22,7 @@ from yangguang.core.formfields import choice_field, date_field, text_field
 from yangguang.core.models import Organisation, User, Window
 from yangguang.supervision import assessment, briefing, inspections
 from yangguang.supervision.models import AssessmentFormula, Inspection, Supervisor
-from yangguang.supervision.web import XLSX, apply_errors, bad_request
+from yangguang.supervision.web import XLSX, apply_errors, bad_request, form_submitted
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -182,15 +182,11 @@ def supervisor_detail(request, pk):
 def supervisor_dismiss(request, pk):
     person = _supervisor(request, pk)
     form = DismissForm(request.POST)
-    if form.is_valid():
-        try:
-            inspections.supervisor_dismiss(actor=request.user, supervisor=person,
-                                           dismissed_on=form.cleaned_data["dismissed_on"], reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已解聘{person.name}。")
-            return redirect("supervision-inspections:supervisor", pk=person.pk)
+    if form_submitted(request, form, f"已解聘{person.name}。", lambda: inspections.supervisor_dismiss(
+            actor=request.user, supervisor=person, dismissed_on=form.cleaned_data["dismissed_on"],
+            reason=form.cleaned_data["reason"],
+    )):
+        return redirect("supervision-inspections:supervisor", pk=person.pk)
     return _supervisor_page(request, person, form=form, status=400)
 
 
@@ -247,14 +243,10 @@ def finding_add(request, pk):
     if not inspections.can_manage(request.user, inspection.organisation):
         raise PermissionDenied("只有监督人员（效能办）可以登记发现的问题")
     form = FindingForm(request.POST, organisations=_desk(request.user))
-    if form.is_valid():
-        try:
-            inspections.finding_add(actor=request.user, inspection=inspection, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已登记发现的问题，并已通知整改单位。")
-            return redirect("supervision-inspections:inspection", pk=inspection.pk)
+    if form_submitted(request, form, "已登记发现的问题，并已通知整改单位。", lambda: inspections.finding_add(
+            actor=request.user, inspection=inspection, **form.cleaned_data,
+    )):
+        return redirect("supervision-inspections:inspection", pk=inspection.pk)
     return _inspection_page(request, inspection, status=400, finding_form=form)
 
 
@@ -263,14 +255,8 @@ def _finding_step(request, pk, form_class, service, done: str):
     if finding is None:
         raise Http404
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            service(actor=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("supervision-inspections:inspection", pk=finding.inspection_id)
+    if form_submitted(request, form, done, lambda: service(actor=request.user, finding=finding, **form.cleaned_data)):
+        return redirect("supervision-inspections:inspection", pk=finding.inspection_id)
     errors = [f"{m}" for field_errors in form.errors.values() for m in field_errors]
     return _inspection_page(request, finding.inspection, status=400, errors=errors)
 
