@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from yangguang.supervision.lights import GREEN, RED, STOPPED, YELLOW, light  # noqa: F401  (rules.light)
+
 # --- applicants ----------------------------------------------------------------------------------
 
 NATURAL_PERSON = "natural_person"
@@ -296,17 +298,5 @@ def fee_explanation(ordinal: int, pages: int, standard: FeeStandard) -> str:
 
 # --- lights --------------------------------------------------------------------------------------
 
-GREEN, YELLOW, RED, STOPPED = "green", "yellow", "red", "stopped"
+# The light rule is one for every clock (cases and applications alike): supervision.lights.
 LIGHT_LABELS = {GREEN: "正常", YELLOW: "临近期限", RED: "已逾期", STOPPED: "期限暂停"}
-
-
-def light(*, due_on: date | None, warning_on: date | None, today: date) -> str:
-    """Green; yellow from the warning day (a configured number of working days before the due
-    date); red after the due date. No due date (awaiting correction, paused): stopped."""
-    if due_on is None:
-        return STOPPED
-    if today > due_on:
-        return RED
-    if warning_on is not None and today >= warning_on:
-        return YELLOW
-    return GREEN

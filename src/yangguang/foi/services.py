@@ -262,11 +262,11 @@ def _check_attachments(files: list[tuple[str, bytes]]) -> None:
 
 def _rate_check(sender: str, now) -> None:
     limit = settings.FOI_RATE_LIMIT
-    if not limit or not sender:
-        return
-    recent = Application.objects.filter(sender_hash=sender, submitted_at__gt=now - timedelta(hours=1)).count()
-    if recent >= limit:
-        raise RateLimited({"application": f"提交过于频繁：同一网络每小时最多提交 {limit} 件申请，请稍后再试"})
+    if sender:
+        limits.refuse_when_over(
+            Application.objects.filter(sender_hash=sender, submitted_at__gt=now - timedelta(hours=1)), limit=limit,
+            field="application", message=f"提交过于频繁：同一网络每小时最多提交 {limit} 件申请，请稍后再试",
+        )
 
 
 def application_submit(

@@ -200,11 +200,11 @@ def _rate_check(sender: str, now) -> None:
     """Called after the new case is inserted (so a double click finds its first case instead of
     being refused): the count includes it."""
     limit = settings.SERVICES_RATE_LIMIT
-    if not limit or not sender:
-        return
-    recent = Case.objects.filter(sender_hash=sender, submitted_at__gt=now - timedelta(hours=1)).count()
-    if recent > limit:
-        raise RateLimited({"case": f"提交过于频繁：同一网络每小时最多网上申报 {limit} 件，请稍后再试"})
+    if sender:
+        limits.refuse_when_over(
+            Case.objects.filter(sender_hash=sender, submitted_at__gt=now - timedelta(hours=1)), limit=limit,
+            field="case", message=f"提交过于频繁：同一网络每小时最多网上申报 {limit} 件，请稍后再试", including_new=True,
+        )
 
 
 def case_submit_online(

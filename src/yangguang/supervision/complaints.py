@@ -160,11 +160,11 @@ def _create(*, actor, organisation: Organisation, channel: str, received_on: dat
 
 def _rate_check(sender: str, now) -> None:
     limit = settings.COMPLAINT_RATE_LIMIT
-    if not limit or not sender:
-        return
-    recent = Complaint.objects.filter(sender_hash=sender, registered_at__gt=now - timedelta(hours=1)).count()
-    if recent >= limit:
-        raise RateLimited({"complaint": f"提交过于频繁：同一网络每小时最多提交 {limit} 件投诉、举报或意见建议，请稍后再试"})
+    if sender:
+        limits.refuse_when_over(
+            Complaint.objects.filter(sender_hash=sender, registered_at__gt=now - timedelta(hours=1)), limit=limit,
+            field="complaint", message=f"提交过于频繁：同一网络每小时最多提交 {limit} 件投诉、举报或意见建议，请稍后再试",
+        )
 
 
 def complaint_submit(*, data: dict, client_ip: str = "", today: date | None = None) -> Submitted:
